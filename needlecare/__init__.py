@@ -1,0 +1,1 @@
+"""needlecare: the dry needling service of a physical-therapy practice."""

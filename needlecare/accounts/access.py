@@ -1,0 +1,125 @@
+"""Who may touch what.
+
+Every page declares its audience with @public or @allow(...); DenyByDefaultMiddleware refuses
+any page that declares nothing. Object access goes through one access_* helper per protected
+object, shared by pages and the API; each raises the same Http404 for "missing" and
+"forbidden", so a refusal reveals nothing.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.http import Http404, HttpRequest
+
+from needlecare.accounts.models import STAFF_ROLES, Role, User
+from needlecare.clinics.models import Clinic, Therapist
+from needlecare.patients.models import Patient
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+ATTRIBUTE = "needlecare_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    public: bool = False
+    roles: frozenset[str] = frozenset()
+
+    def admits(self, user: Any) -> bool:
+        if self.public:
+            return True
+        return bool(user.is_authenticated and user.is_active and user.role in self.roles)
+
+
+def public(view: V) -> V:
+    """Declare a page open to everyone, signed in or not."""
+    setattr(view, ATTRIBUTE, Access(public=True))
+    return view
+
+
+def allow(*roles: str) -> Callable[[V], V]:
+    """Declare the roles that may use a page; the middleware enforces it."""
+    if not roles:
+        raise ValueError("allow() needs at least one role; use @public for open pages")
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    def decorate(view: V) -> V:
+        setattr(view, ATTRIBUTE, Access(roles=frozenset(roles)))
+        return view
+
+    return decorate
+
+
+class AuthedRequest(HttpRequest):
+    """A request that the deny-by-default middleware has let through to a signed-in page."""
+
+    user: User
+
+
+STAFF = tuple(sorted(STAFF_ROLES))
+ANY_SIGNED_IN = tuple(Role.values)
+
+
+def declared_access(view: Callable[..., Any]) -> Access | None:
+    return getattr(view, ATTRIBUTE, None)
+
+
+# --- Object access ----------------------------------------------------------------------------
+
+
+def staff_clinic_ids(user: User) -> set[int]:
+    """The clinics a member of staff works for; empty for anyone else."""
+    if not (user.is_authenticated and user.is_clinic_staff):
+        return set()
+    cached: set[int] | None = getattr(user, "_clinic_ids", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("clinic_id", flat=True))
+        user._clinic_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def access_clinic(user: User, slug: str, *, roles: Iterable[str] = STAFF) -> Clinic:
+    """A clinic the user works for in one of these roles, else not found."""
+    if user.role not in set(roles):
+        raise Http404("No such clinic.")
+    try:
+        clinic = Clinic.objects.get(slug=slug)
+    except Clinic.DoesNotExist:
+        raise Http404("No such clinic.") from None
+    if clinic.pk not in staff_clinic_ids(user):
+        raise Http404("No such clinic.")
+    return clinic
+
+
+def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Patient:
+    """The patient themself, or staff of the patient's clinic (in one of roles), else not found."""
+    if not user.is_authenticated or user.role not in set(roles):
+        raise Http404("No such patient.")
+    try:
+        patient = Patient.objects.select_related("preferred_clinic", "referring_physician").get(
+            pk=patient_id
+        )
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such patient.") from None
+    if user.is_patient:
+        if patient.user_id != user.pk:
+            raise Http404("No such patient.")
+        return patient
+    if not staff_clinic_ids(user) & set(patient.clinic_ids()):
+        raise Http404("No such patient.")
+    return patient
+
+
+def access_therapist(user: User, therapist_id: int) -> Therapist:
+    """A therapist who works at one of the user's clinics, else not found."""
+    try:
+        therapist = Therapist.objects.select_related("user").get(pk=therapist_id)
+    except (Therapist.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such therapist.") from None
+    theirs = set(therapist.user.memberships.values_list("clinic_id", flat=True))
+    if not staff_clinic_ids(user) & theirs:
+        raise Http404("No such therapist.")
+    return therapist

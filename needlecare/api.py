@@ -1,0 +1,56 @@
+"""The one NinjaAPI. Every route needs a signed-in user unless it says auth=None."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from needlecare.accounts.access import ANY_SIGNED_IN
+from needlecare.common.errors import DomainError
+
+
+class RoleSession(SessionAuth):
+    """Session auth (with CSRF on unsafe methods) that also requires one of some roles."""
+
+    def __init__(self, *roles: str) -> None:
+        super().__init__()
+        self.roles = frozenset(roles)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if user.is_authenticated and user.is_active and user.role in self.roles:
+            return user
+        return None
+
+
+def roles(*names: str) -> RoleSession:
+    return RoleSession(*names)
+
+
+api = NinjaAPI(
+    title="needlecare API",
+    version="1",
+    description="Dry needling service: clinics, patients, screening, scheduling, charting.",
+    auth=roles(*ANY_SIGNED_IN),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body: dict[str, Any] = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+def _register_routers() -> None:
+    from needlecare.clinics.api import router as clinics_router
+    from needlecare.patients.api import router as patients_router
+
+    api.add_router("/clinics", clinics_router)
+    api.add_router("/patients", patients_router)
+
+
+_register_routers()

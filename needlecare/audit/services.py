@@ -1,0 +1,40 @@
+"""audit_record: the one way anything is written to the audit trail."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+
+from needlecare.audit.models import AuditEvent, AuditEventClinic
+
+
+def _label(obj: Any) -> str:
+    return str(obj)[:200]
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    data: dict[str, Any] | None = None,
+    clinic_ids: Iterable[int] = (),
+) -> AuditEvent:
+    """Record that actor did action to target, inside the caller's transaction."""
+    # Being called outside a transaction would let the change commit without its record.
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change")
+    is_person = actor is not None and getattr(actor, "pk", None) is not None
+    event = AuditEvent.objects.create(
+        actor=actor if is_person else None,
+        actor_label=getattr(actor, "email", None) or (str(actor) if actor else "system"),
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=_label(target),
+        data=data or {},
+    )
+    AuditEventClinic.objects.bulk_create(
+        [AuditEventClinic(event=event, clinic_id=cid) for cid in sorted(set(clinic_ids))]
+    )
+    return event

@@ -1,0 +1,98 @@
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic
+from needlecare.api import roles
+from needlecare.clinics import selectors
+from needlecare.common.time import clinic_today
+
+router = Router(tags=["clinics"])
+
+
+class HoursOut(Schema):
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+
+
+class ClinicOut(Schema):
+    slug: str
+    name: str
+    address: str
+    phone: str
+    time_zone: str
+    hours_are_demo: bool
+    opening_hours: list[HoursOut]
+
+
+class CredentialOut(Schema):
+    kind: str
+    issuer: str
+    number: str
+    valid_from: dt.date
+    expires_on: dt.date
+    status: str
+
+
+class TherapistOut(Schema):
+    id: int
+    name: str
+    title: str
+    can_dry_needle: bool
+    credentials: list[CredentialOut]
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.get("/", response=list[ClinicOut], auth=None, summary="The practice's clinics (public)")
+def list_clinics(request: HttpRequest) -> list[ClinicOut]:
+    return [
+        ClinicOut(
+            slug=c.slug,
+            name=c.name,
+            address=c.address,
+            phone=c.phone,
+            time_zone=c.time_zone,
+            hours_are_demo=c.hours_are_demo,
+            opening_hours=[
+                HoursOut(weekday=h.weekday, opens=h.opens, closes=h.closes)
+                for h in c.opening_hours.all()
+            ],
+        )
+        for c in selectors.clinics_public()
+    ]
+
+
+@router.get(
+    "/{slug}/therapists",
+    response={200: list[TherapistOut], 401: Message, 404: Message},
+    auth=roles(*STAFF),
+    summary="A clinic's therapists and their credentials (staff of that clinic)",
+)
+def clinic_therapists(request: AuthedRequest, slug: str) -> list[TherapistOut]:
+    clinic = access_clinic(request.user, slug)
+    rows = selectors.clinic_therapists(clinic, on=clinic_today(clinic))
+    return [
+        TherapistOut(
+            id=row.therapist.pk,
+            name=row.therapist.user.full_name,
+            title=row.therapist.title,
+            can_dry_needle=row.can_dry_needle,
+            credentials=[
+                CredentialOut(
+                    kind=c.credential.kind,
+                    issuer=c.credential.issuer,
+                    number=c.credential.number,
+                    valid_from=c.credential.valid_from,
+                    expires_on=c.credential.expires_on,
+                    status=c.status.value,
+                )
+                for c in row.credentials
+            ],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,15 @@
+import pytest
+
+from needlecare.common.testing.personas import Practice, build_practice
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    # Argon2 is the real hasher (see test_settings); tests create many users, so they use a
+    # cheap one. The browser tests run a real server process with the real settings.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def practice(db: None) -> Practice:
+    return build_practice()

@@ -1,0 +1,32 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo practice: both clinics, staff and patients. Safe to run twice."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo accounts even when NEEDLECARE_ENV=production.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to load demo accounts in production (use --allow-production)."
+            )
+        result = demo_load()
+        if result.created:
+            self.stdout.write(f"Loaded {len(result.created)} demo records.")
+        else:
+            self.stdout.write("The demo practice is already loaded; nothing to add.")
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for role, email, where in result.logins:
+            self.stdout.write(f"  {role:<13} {email:<45} {where}")

@@ -1,0 +1,91 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+
+from needlecare.clinics.models import Clinic
+from needlecare.common.errors import DomainError
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PatientDetailsForm(forms.Form):
+    first_name = forms.CharField(max_length=80, label="First name")
+    last_name = forms.CharField(max_length=80, label="Last name")
+    date_of_birth = forms.DateField(widget=DateInput, label="Date of birth")
+    phone = forms.CharField(max_length=20, label="Phone")
+    street = forms.CharField(max_length=200, required=False, label="Street address")
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(max_length=2, required=False, initial="MA")
+    postal_code = forms.CharField(max_length=10, required=False, label="ZIP code")
+    preferred_clinic = forms.ModelChoiceField(
+        queryset=Clinic.objects.order_by("name"), empty_label=None, label="Preferred clinic"
+    )
+    physician_name = forms.CharField(max_length=150, required=False, label="Referring physician")
+    physician_practice = forms.CharField(max_length=150, required=False, label="Their practice")
+    physician_phone = forms.CharField(max_length=20, required=False, label="Their phone")
+    physician_fax = forms.CharField(max_length=20, required=False, label="Their fax")
+    physician_email = forms.EmailField(required=False, label="Their email")
+
+    def clean_date_of_birth(self) -> dt.date:
+        dob: dt.date = self.cleaned_data["date_of_birth"]
+        if dob > dt.date.today():
+            raise forms.ValidationError("A date of birth cannot be in the future.")
+        return dob
+
+    def clean_state(self) -> str:
+        return str(self.cleaned_data.get("state") or "").upper()
+
+    def details(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        keys = (
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "phone",
+            "street",
+            "city",
+            "state",
+            "postal_code",
+        )
+        out = {k: d.get(k) for k in keys}
+        out["email"] = d.get("email", "")
+        return out
+
+    def physician(self) -> dict[str, str] | None:
+        d = self.cleaned_data
+        if not d.get("physician_name"):
+            return None
+        return {
+            k: d.get(f"physician_{k}") or "" for k in ("name", "practice", "phone", "fax", "email")
+        }
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        field = exc.field if exc.field in self.fields else None
+        self.add_error(field, exc.message)
+
+
+class StaffPatientForm(PatientDetailsForm):
+    email = forms.EmailField(required=False, label="Email")
+
+
+class RegistrationForm(PatientDetailsForm):
+    email = forms.EmailField(label="Email")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password_again = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), label="Password again"
+    )
+
+    field_order = ["email", "password", "password_again"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords do not match.")
+        return data

@@ -1,0 +1,57 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
+from needlecare.common.errors import DomainError
+from needlecare.patients.services import patient_register_online
+from needlecare.web.forms import RegistrationForm
+
+login_view = public(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html", redirect_authenticated_user=True
+    )
+)
+logout_view = public(require_POST(auth_views.LogoutView.as_view()))
+password_change = allow(*ANY_SIGNED_IN)(
+    auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html",
+        success_url=reverse_lazy("password-change-done"),
+    )
+)
+password_change_done = allow(*ANY_SIGNED_IN)(
+    auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
+)
+
+
+@allow(*ANY_SIGNED_IN)
+def after_login(request: AuthedRequest) -> HttpResponseRedirect:
+    return redirect("patient-home" if request.user.is_patient else "staff-home")
+
+
+@public
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("after-login")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patient_register_online(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                details=form.details(),
+                clinic=form.cleaned_data["preferred_clinic"],
+                physician=form.physician(),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            login(request, patient.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome. Your account is ready.")
+            return redirect("patient-home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/register.html", {"form": form}, status=status)

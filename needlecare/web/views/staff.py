@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic, access_patient, allow
+from needlecare.accounts.models import Role
+from needlecare.audit.selectors import audit_events_for_clinics
+from needlecare.clinics.models import Clinic
+from needlecare.clinics.selectors import clinic_therapists
+from needlecare.common.errors import DomainError
+from needlecare.common.time import clinic_today
+from needlecare.patients.models import Patient
+from needlecare.patients.services import patient_record_viewed, patient_register_by_staff
+from needlecare.web.forms import StaffPatientForm
+
+
+@allow(*STAFF)
+def home(request: AuthedRequest) -> HttpResponse:
+    clinics = Clinic.objects.filter(memberships__user=request.user).order_by("name")
+    return render(request, "staff/home.html", {"my_clinics": clinics})
+
+
+@allow(*STAFF)
+def clinic(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug)
+    today = clinic_today(clinic)
+    rows = clinic_therapists(clinic, on=today)
+    return render(
+        request,
+        "staff/clinic.html",
+        {
+            "clinic": clinic,
+            "therapists": rows,
+            "today": today,
+            "is_admin": request.user.role == Role.CLINIC_ADMIN,
+        },
+    )
+
+
+@allow(*STAFF)
+def patients(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug)
+    query = request.GET.get("q", "").strip()
+    found = Patient.objects.filter(preferred_clinic=clinic).order_by("last_name", "first_name")
+    if query:
+        found = found.filter(
+            Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(phone__icontains=query)
+        )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/patients.html", {"clinic": clinic, "page": page, "q": query})
+
+
+@allow(Role.FRONT_DESK, Role.CLINIC_ADMIN)
+def patient_new(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug, roles=(Role.FRONT_DESK, Role.CLINIC_ADMIN))
+    form = StaffPatientForm(request.POST or None, initial={"preferred_clinic": clinic})
+    clinic_field = form.fields["preferred_clinic"]
+    assert isinstance(clinic_field, forms.ModelChoiceField)
+    clinic_field.queryset = Clinic.objects.filter(pk=clinic.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patient_register_by_staff(
+                details=form.details(),
+                clinic=clinic,
+                by=request.user,
+                physician=form.physician(),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, f"{patient.full_name} is registered.")
+            return redirect("staff-patient", patient_id=patient.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "staff/patient_new.html", {"clinic": clinic, "form": form}, status=status
+    )
+
+
+@allow(*STAFF)
+def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, roles=STAFF)
+    patient_record_viewed(patient=patient, by=request.user)
+    return render(request, "staff/patient_detail.html", {"patient": patient})
+
+
+@allow(Role.CLINIC_ADMIN)
+def audit_trail(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug, roles=(Role.CLINIC_ADMIN,))
+    page = Paginator(audit_events_for_clinics([clinic.pk]), 100).get_page(request.GET.get("page"))
+    return render(request, "staff/audit.html", {"clinic": clinic, "page": page})
