@@ -48,9 +48,11 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _register_routers() -> None:
     from needlecare.clinics.api import router as clinics_router
     from needlecare.patients.api import router as patients_router
+    from needlecare.screening.api import router as screening_router
 
     api.add_router("/clinics", clinics_router)
     api.add_router("/patients", patients_router)
+    api.add_router("/screening", screening_router)
 
 
 _register_routers()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "needlecare.accounts",
     "needlecare.clinics",
     "needlecare.patients",
+    "needlecare.screening",
     "needlecare.web",
     "needlecare.demo",
 ]

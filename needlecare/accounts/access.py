@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from needlecare.accounts.models import STAFF_ROLES, Role, User
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
+from needlecare.screening.models import PhysicianClearance, Screening
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -123,3 +124,31 @@ def access_therapist(user: User, therapist_id: int) -> Therapist:
     if not staff_clinic_ids(user) & theirs:
         raise Http404("No such therapist.")
     return therapist
+
+
+def access_screening(
+    user: User, screening_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN
+) -> Screening:
+    """A screening of a patient the user may see (access_patient's rules), else not found."""
+    patient_id = (
+        Screening.objects.filter(pk=screening_id).values_list("patient_id", flat=True).first()
+    )
+    if patient_id is None:
+        raise Http404("No such screening.")
+    access_patient(user, patient_id, roles=roles)
+    return Screening.objects.select_related("patient", "clinic", "entered_by", "policy").get(
+        pk=screening_id
+    )
+
+
+def access_clearance(user: User, clearance_id: int) -> PhysicianClearance:
+    """A clearance of a patient at one of the user's clinics (staff only), else not found."""
+    patient_id = (
+        PhysicianClearance.objects.filter(pk=clearance_id)
+        .values_list("patient_id", flat=True)
+        .first()
+    )
+    if patient_id is None:
+        raise Http404("No such clearance.")
+    access_patient(user, patient_id, roles=STAFF)
+    return PhysicianClearance.objects.get(pk=clearance_id)

@@ -20,6 +20,9 @@ class Clinic(models.Model):
     time_zone = models.CharField(max_length=64, default="America/New_York")
     # Demo data says so on every page that shows it, so nobody mistakes it for the real thing.
     hours_are_demo = models.BooleanField(default=False)
+    screening_valid_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How many days a patient's safety screening stays current."
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StaffMembership", related_name="clinics"
     )

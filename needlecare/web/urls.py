@@ -1,6 +1,6 @@
 from django.urls import path
 
-from needlecare.web.views import accounts, patient, public, staff
+from needlecare.web.views import accounts, patient, public, screening, staff
 
 urlpatterns = [
     # Public pages
@@ -17,11 +17,32 @@ urlpatterns = [
     path("accounts/after-login/", accounts.after_login, name="after-login"),
     # Patients
     path("me/", patient.dashboard, name="patient-home"),
+    path("screening/", screening.questionnaire, name="screening"),
+    path("screening/<int:screening_id>/", screening.result, name="screening-result"),
+    path("screening/<int:screening_id>/confirm/", screening.confirm, name="screening-confirm"),
     # Staff
     path("staff/", staff.home, name="staff-home"),
     path("staff/clinics/<slug:slug>/", staff.clinic, name="staff-clinic"),
     path("staff/clinics/<slug:slug>/patients/", staff.patients, name="staff-patients"),
     path("staff/clinics/<slug:slug>/patients/new/", staff.patient_new, name="staff-patient-new"),
     path("staff/clinics/<slug:slug>/audit/", staff.audit_trail, name="staff-audit"),
+    path("staff/clinics/<slug:slug>/screening/", screening.worklist, name="staff-worklist"),
+    path("staff/clinics/<slug:slug>/policy/", screening.policy, name="staff-policy"),
     path("staff/patients/<int:patient_id>/", staff.patient_detail, name="staff-patient"),
+    path(
+        "staff/patients/<int:patient_id>/screening/",
+        screening.staff_questionnaire,
+        name="staff-questionnaire",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/clearances/new/",
+        screening.clearance_new,
+        name="staff-clearance-new",
+    ),
+    path("staff/screenings/<int:screening_id>/", screening.staff_result, name="staff-screening"),
+    path(
+        "staff/clearances/<int:clearance_id>/letter/",
+        screening.clearance_letter,
+        name="staff-clearance-letter",
+    ),
 ]

@@ -14,8 +14,10 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -38,10 +40,9 @@ STARTUP_TIMEOUT = 30.0
 
 def _needlecare_command() -> list[str]:
     script = Path(sys.executable).parent / "needlecare"
-    if script.exists():
-        return [str(script)]
-    # The project is not installed into this interpreter yet: run the same entry point.
-    return [sys.executable, "-m", "needlecare.cli"]
+    if not script.exists():
+        pytest.fail(f"{script} is missing: install the project into this environment first")
+    return [str(script)]
 
 
 def _free_port() -> int:
@@ -84,9 +85,7 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _admin_connection(url: str):  # type: ignore[no-untyped-def]
-    import psycopg
-
+def _admin_connection(url: str) -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(url, autocommit=True)
     except psycopg.OperationalError:
@@ -123,19 +122,7 @@ def server_environment() -> Iterator[ServerEnvironment]:
 @pytest.fixture(scope="session")
 def demo_clinics(server_environment: ServerEnvironment) -> list[dict[str, str]]:
     """Loads the demo data into the server's database; returns its clinics' names and phones."""
-    if server_environment.run("help", "load_demo").returncode == 0:
-        server_environment.run_ok("load_demo")
-    else:
-        # Until the demo loader lands, two clinics are enough for the public pages.
-        server_environment.run_ok(
-            "shell",
-            "-c",
-            "from needlecare.clinics.models import Clinic\n"
-            "Clinic.objects.create(name='Stoughton', slug='stoughton', street='1 Main St',"
-            " city='Stoughton', postal_code='02072', phone='781-436-0391')\n"
-            "Clinic.objects.create(name='Foxboro', slug='foxboro', street='2 Main St',"
-            " city='Foxborough', postal_code='02035', phone='774-332-1723')\n",
-        )
+    server_environment.run_ok("load_demo")
     out = server_environment.run_ok(
         "shell",
         "-c",

@@ -173,6 +173,10 @@ def test_pages_show_both_clinics_with_phone_links(client, clinics, name):
     for clinic in clinics:
         assert clinic.name in html
         assert f'href="tel:{clinic.phone}"' in html
+    # The footer repeats the phone numbers on every page that has the clinics.
+    footer = html[html.index('<footer class="site-footer">') :]
+    for clinic in clinics:
+        assert f'href="tel:{clinic.phone}"' in footer
 
 
 def test_home_and_book_show_opening_hours_and_flag_sample_hours(client, clinics):

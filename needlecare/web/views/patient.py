@@ -4,6 +4,7 @@ from django.shortcuts import render
 from needlecare.accounts.access import AuthedRequest, access_patient, allow
 from needlecare.accounts.models import Role
 from needlecare.patients.models import Patient
+from needlecare.screening.selectors import screening_current
 
 
 @allow(Role.PATIENT)
@@ -12,4 +13,5 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     if own is None:
         raise Http404("No patient record is linked to this account.")
     patient = access_patient(request.user, own)
-    return render(request, "patient/dashboard.html", {"patient": patient})
+    context = {"patient": patient, "current": screening_current(patient)}
+    return render(request, "patient/dashboard.html", context)

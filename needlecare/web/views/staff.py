@@ -14,6 +14,7 @@ from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed, patient_register_by_staff
+from needlecare.screening import selectors as screening_selectors
 from needlecare.web.forms import StaffPatientForm
 
 
@@ -85,7 +86,13 @@ def patient_new(request: AuthedRequest, slug: str) -> HttpResponse:
 def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, roles=STAFF)
     patient_record_viewed(patient=patient, by=request.user)
-    return render(request, "staff/patient_detail.html", {"patient": patient})
+    context = {
+        "patient": patient,
+        "screenings": screening_selectors.screenings_of(patient)[:10],
+        "current": screening_selectors.screening_current(patient),
+        "clearances": patient.clearances.select_related("recorded_by"),
+    }
+    return render(request, "staff/patient_detail.html", context)
 
 
 @allow(Role.CLINIC_ADMIN)

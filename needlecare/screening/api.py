@@ -1,0 +1,141 @@
+"""The screening API: evaluate a contract body (public), store and read a patient's screenings."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.throttling import SimpleRateThrottle
+
+from needlecare.accounts.access import AuthedRequest, access_patient
+from needlecare.common.errors import DomainError
+from needlecare.screening import selectors, services
+from needlecare.screening.models import Screening
+from needlecare.screening.policy import (
+    CONDITION_CODES,
+    REGIONS,
+    IntakeError,
+    evaluate,
+    parse_intake_json,
+)
+
+router = Router(tags=["screening"])
+
+
+class PerAddressThrottle(SimpleRateThrottle):
+    """Counts every caller by address, signed in or not."""
+
+    scope = "screening-evaluate"
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+_REGION = {"type": "string", "enum": list(REGIONS)}
+_CONDITION = {"type": "string", "enum": list(CONDITION_CODES)}
+INTAKE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["planned_regions"],
+    "properties": {
+        "planned_regions": {"type": "array", "items": _REGION, "minItems": 1},
+        "conditions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code"],
+                "properties": {"code": _CONDITION, "regions": {"type": "array", "items": _REGION}},
+            },
+        },
+        "physician_clearances": {"type": "array", "items": _CONDITION},
+    },
+}
+_BODY = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": INTAKE_SCHEMA}}}
+}
+
+
+class ReasonOut(Schema):
+    code: str
+    effect: str
+    regions: list[str]
+    message: str
+
+
+class DecisionOut(Schema):
+    decision: str
+    regions: dict[str, str]
+    reasons: list[ReasonOut]
+    policy_version: str
+
+
+class ScreeningOut(Schema):
+    id: int
+    patient_id: int
+    clinic: str
+    entered_at: dt.datetime
+    entered_by: str
+    current: bool
+    intake: dict[str, Any]
+    indications: list[str]
+    result: DecisionOut
+
+
+class Message(Schema):
+    detail: str
+
+
+def _intake(request: HttpRequest) -> Any:
+    try:
+        return parse_intake_json(request.body)
+    except IntakeError as exc:
+        raise DomainError(str(exc)) from None
+
+
+def _out(screening: Screening) -> ScreeningOut:
+    return ScreeningOut(
+        id=screening.pk,
+        patient_id=screening.patient_id,
+        clinic=screening.clinic.slug,
+        entered_at=screening.entered_at,
+        entered_by=screening.entered_by.full_name,
+        current=selectors.screening_is_current(screening),
+        intake=screening.intake,
+        indications=screening.indications,
+        result=DecisionOut(**screening.result),
+    )
+
+
+@router.post(
+    "/evaluate",
+    auth=None,
+    throttle=[PerAddressThrottle("60/m")],
+    response={200: DecisionOut, 400: Message, 429: Message},
+    openapi_extra=_BODY,
+    summary="Evaluate an intake under the default policy; nothing is stored (public)",
+)
+def evaluate_intake(request: HttpRequest) -> dict[str, Any]:
+    return evaluate(_intake(request)).to_dict()
+
+
+@router.post(
+    "/patients/{int:patient_id}",
+    response={201: ScreeningOut, 400: Message, 401: Message, 404: Message},
+    openapi_extra=_BODY,
+    summary="Store a screening for a patient (the patient, or staff of their clinic)",
+)
+def store_screening(request: AuthedRequest, patient_id: int) -> tuple[int, ScreeningOut]:
+    patient = access_patient(request.user, patient_id)
+    screening = services.screening_record(patient=patient, intake=_intake(request), by=request.user)
+    return 201, _out(screening)
+
+
+@router.get(
+    "/patients/{int:patient_id}",
+    response={200: list[ScreeningOut], 401: Message, 404: Message},
+    summary="A patient's screenings, newest first (the patient, or staff of their clinic)",
+)
+def list_screenings(request: AuthedRequest, patient_id: int) -> list[ScreeningOut]:
+    patient = access_patient(request.user, patient_id)
+    return [_out(s) for s in selectors.screenings_of(patient)]

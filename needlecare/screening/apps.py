@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    name = "needlecare.screening"
+    label = "screening"

@@ -1,0 +1,187 @@
+"""Storing screenings, physician clearances and published policies; every write is audited."""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from needlecare.accounts.models import User
+from needlecare.audit.services import audit_record
+from needlecare.clinics.models import Clinic
+from needlecare.common.errors import Conflict, DomainError
+from needlecare.common.time import clinic_today
+from needlecare.patients.models import Patient
+from needlecare.screening.indications import INDICATION_CODES
+from needlecare.screening.letters import letter_check
+from needlecare.screening.models import (
+    PhysicianClearance,
+    PolicyContent,
+    PublishedPolicy,
+    Screening,
+    ScreeningConfirmation,
+)
+from needlecare.screening.policy import CONDITION_CODES, Decision, Intake, Policy, evaluate
+from needlecare.screening.policy import parse_intake as _parse
+from needlecare.screening.selectors import clearances_on_record, policy_in_force, screening_current
+
+
+def _policy_content(policy: Policy) -> PolicyContent:
+    row, _ = PolicyContent.objects.get_or_create(
+        version=policy.version, defaults={"content": policy.to_dict()}
+    )
+    return row
+
+
+def _store(
+    *,
+    patient: Patient,
+    clinic: Clinic,
+    intake: Intake,
+    indications: list[str],
+    by: User,
+    based_on: Screening | None = None,
+) -> Screening:
+    # Clearances come from the record, never from what the form or API body claims.
+    intake = dataclasses.replace(intake, physician_clearances=clearances_on_record(patient))
+    policy = policy_in_force(clinic, on=clinic_today(clinic))
+    decision = evaluate(intake, policy)
+    screening = Screening.objects.create(
+        patient=patient,
+        clinic=clinic,
+        intake=intake.to_dict(),
+        result=decision.to_dict(),
+        indications=indications,
+        decision=decision.decision,
+        policy=_policy_content(policy),
+        entered_by=by,
+        based_on=based_on,
+    )
+    audit_record(
+        actor=by,
+        action="screening.reevaluated" if based_on else "screening.recorded",
+        target=screening,
+        data={"decision": decision.decision, "policy_version": policy.version},
+        clinic_ids=patient.clinic_ids(),
+    )
+    return screening
+
+
+def screening_record(
+    *, patient: Patient, intake: Intake, by: User, indications: Iterable[str] = ()
+) -> Screening:
+    """Store a patient's answers with the decision of the policy in force at their clinic."""
+    chosen = sorted(set(indications))
+    unknown = set(chosen) - INDICATION_CODES
+    if unknown:
+        raise DomainError(f"Unknown indication {sorted(unknown)[0]!r}.", field="indications")
+    with transaction.atomic():
+        return _store(
+            patient=patient,
+            clinic=patient.preferred_clinic,
+            intake=intake,
+            indications=chosen,
+            by=by,
+        )
+
+
+def screening_replay(screening: Screening) -> Decision:
+    """Decide a stored screening again under the policy version that decided it."""
+    return evaluate(_parse(screening.intake), Policy.from_dict(screening.policy.content))
+
+
+def screening_confirm(*, screening: Screening, by: User) -> ScreeningConfirmation:
+    """At a visit, the patient confirms nothing has changed since they screened."""
+    with transaction.atomic():
+        confirmation = ScreeningConfirmation.objects.create(screening=screening, confirmed_by=by)
+        audit_record(
+            actor=by,
+            action="screening.confirmed",
+            target=screening,
+            clinic_ids=screening.patient.clinic_ids(),
+        )
+    return confirmation
+
+
+def clearance_record(
+    *,
+    patient: Patient,
+    condition: str,
+    physician_name: str,
+    cleared_on: dt.date,
+    by: User,
+    note: str = "",
+    letter: UploadedFile | None = None,
+) -> tuple[PhysicianClearance, Screening | None]:
+    """Put a physician's clearance on record and re-decide the patient's current screening."""
+    if condition not in CONDITION_CODES:
+        raise DomainError(f"Unknown condition {condition!r}.", field="condition")
+    if not physician_name.strip():
+        raise DomainError("Name the physician who gave the clearance.", field="physician_name")
+    if cleared_on > clinic_today(patient.preferred_clinic):
+        raise DomainError("A clearance cannot be dated in the future.", field="cleared_on")
+    content_type = letter_check(letter) if letter else None
+    with transaction.atomic():
+        clearance = PhysicianClearance(
+            patient=patient,
+            condition=condition,
+            physician_name=physician_name.strip(),
+            cleared_on=cleared_on,
+            note=note.strip(),
+            recorded_by=by,
+        )
+        if letter is not None:
+            clearance.letter.save(letter.name or "letter", letter, save=False)
+        clearance.save()
+        audit_record(
+            actor=by,
+            action="clearance.recorded",
+            target=clearance,
+            data={"condition": condition, "letter": content_type},
+            clinic_ids=patient.clinic_ids(),
+        )
+        current = screening_current(patient)
+        redecided = None
+        if current is not None:
+            redecided = _store(
+                patient=patient,
+                clinic=current.clinic,
+                intake=_parse(current.intake),
+                indications=list(current.indications),
+                by=by,
+                based_on=current,
+            )
+    return clearance, redecided
+
+
+def policy_publish(
+    *, clinic: Clinic, policy: Policy, effective_from: dt.date, reason: str, by: User
+) -> PublishedPolicy:
+    """Publish a new screening policy for a clinic from a date on; earlier ones stay as they are."""
+    if not reason.strip():
+        raise DomainError("Give the reason for the change.", field="reason")
+    if effective_from < clinic_today(clinic):
+        raise DomainError("A policy cannot take effect in the past.", field="effective_from")
+    try:
+        with transaction.atomic():
+            published = PublishedPolicy.objects.create(
+                clinic=clinic,
+                policy=_policy_content(policy),
+                effective_from=effective_from,
+                reason=reason.strip(),
+                published_by=by,
+            )
+            audit_record(
+                actor=by,
+                action="policy.published",
+                target=published,
+                data={"version": policy.version, "effective_from": str(effective_from)},
+                clinic_ids=[clinic.pk],
+            )
+    except IntegrityError:
+        raise Conflict(
+            "A policy is already published for that day; choose another date.",
+            field="effective_from",
+        ) from None
+    return published

@@ -1,0 +1,155 @@
+"""The intake questionnaire, clearance and policy forms, built from the screening vocabulary."""
+
+from typing import Any
+
+from django import forms
+
+from needlecare.screening.indications import INDICATIONS
+from needlecare.screening.policy import (
+    CONDITION_INFO,
+    CONDITIONS,
+    EFFECTS,
+    QUESTIONNAIRE,
+    REGION_LABELS,
+    REGIONS,
+    Intake,
+    IntakeError,
+    Rule,
+    parse_intake,
+)
+
+REGION_CHOICES = [(code, REGION_LABELS[code]) for code in REGIONS]
+EFFECT_LABELS = {
+    "contraindicated": "Not suitable (contraindicated)",
+    "physician_clearance_required": "Needs a physician's recommendation first",
+    "precaution": "Suitable with extra care (precaution)",
+}
+
+
+class IntakeForm(forms.Form):
+    regions = forms.MultipleChoiceField(
+        choices=REGION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which areas would you like treated?",
+        error_messages={"required": "Choose at least one area you would like treated."},
+    )
+    indications = forms.MultipleChoiceField(
+        choices=INDICATIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="What is the problem? (choose all that apply)",
+    )
+    confirm = forms.BooleanField(
+        label="My answers are complete and true to the best of my knowledge, and I will tell "
+        "the clinic if anything changes.",
+        error_messages={"required": "Please confirm your answers before you continue."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for info in CONDITIONS:
+            self.fields[f"has_{info.code}"] = forms.BooleanField(
+                required=False, label=info.question
+            )
+            if info.where_present:
+                self.fields[f"where_{info.code}"] = forms.MultipleChoiceField(
+                    choices=REGION_CHOICES,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    label=f"Where is it? ({info.label.lower()})",
+                    help_text="Leave empty if you are not sure; we will then treat it as "
+                    "possibly anywhere.",
+                )
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The questions by group, each with its 'where?' field when it has one."""
+        return [
+            {
+                "title": title,
+                "questions": [
+                    {
+                        "field": self[f"has_{code}"],
+                        "where": self[f"where_{code}"]
+                        if CONDITION_INFO[code].where_present
+                        else None,
+                    }
+                    for code in codes
+                ],
+            }
+            for _, title, codes in QUESTIONNAIRE
+            if codes
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for info in CONDITIONS:
+            where = data.get(f"where_{info.code}") or []
+            if where and not data.get(f"has_{info.code}"):
+                self.add_error(
+                    f"has_{info.code}",
+                    "You chose where you have this; tick this box too, or clear those areas.",
+                )
+        return data
+
+    def intake(self) -> Intake:
+        data = self.cleaned_data
+        conditions = []
+        for info in CONDITIONS:
+            if data.get(f"has_{info.code}"):
+                entry: dict[str, Any] = {"code": info.code}
+                if info.where_present and data.get(f"where_{info.code}"):
+                    entry["regions"] = list(data[f"where_{info.code}"])
+                conditions.append(entry)
+        try:
+            return parse_intake(
+                {"planned_regions": list(data["regions"]), "conditions": conditions}
+            )
+        except IntakeError as exc:  # the choices above make this unreachable for a person
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class ClearanceForm(forms.Form):
+    condition = forms.ChoiceField(
+        choices=[(c.code, c.label) for c in CONDITIONS], label="Condition cleared"
+    )
+    physician_name = forms.CharField(max_length=150, label="Physician")
+    cleared_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Date of the recommendation"
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    letter = forms.FileField(
+        required=False,
+        label="The physician's letter (PDF, PNG or JPEG, up to 5 MB)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+
+class PolicyChangeForm(forms.Form):
+    condition = forms.ChoiceField(choices=[(c.code, c.label) for c in CONDITIONS])
+    effect = forms.ChoiceField(choices=[(e, EFFECT_LABELS[e]) for e in reversed(EFFECTS)])
+    scope = forms.ChoiceField(
+        choices=[
+            ("whole_patient", "The whole patient"),
+            ("where_present", "Only where the patient has it"),
+            ("regions", "Only the areas chosen below"),
+        ]
+    )
+    regions = forms.MultipleChoiceField(
+        choices=REGION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Areas (when the scope is 'only the areas chosen')",
+    )
+    clearable = forms.BooleanField(
+        required=False, label="A physician's recommendation turns it into a precaution"
+    )
+    effective_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def rule(self) -> Rule:
+        data = self.cleaned_data
+        regions = tuple(data.get("regions") or ()) if data["scope"] == "regions" else ()
+        cleared = "precaution" if data.get("clearable") and data["effect"] != "precaution" else None
+        return Rule(
+            effect=data["effect"], scope=data["scope"], regions=regions, cleared_effect=cleared
+        )

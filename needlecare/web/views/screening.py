@@ -1,0 +1,218 @@
+"""Screening pages: the questionnaire (patient and staff), results, clearances, policy."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from needlecare.accounts.access import (
+    STAFF,
+    AuthedRequest,
+    access_clearance,
+    access_clinic,
+    access_patient,
+    access_screening,
+    allow,
+)
+from needlecare.accounts.models import Role
+from needlecare.common.errors import DomainError
+from needlecare.common.time import clinic_today
+from needlecare.patients.models import Patient
+from needlecare.patients.services import patient_record_viewed
+from needlecare.screening import selectors, services
+from needlecare.screening.letters import SIGNATURES
+from needlecare.screening.models import Screening
+from needlecare.screening.policy import CONDITION_INFO, CONDITIONS, PolicyError
+from needlecare.web.screening_explain import explain
+from needlecare.web.screening_forms import (
+    EFFECT_LABELS,
+    ClearanceForm,
+    IntakeForm,
+    PolicyChangeForm,
+)
+
+CLEARING = (Role.FRONT_DESK, Role.THERAPIST, Role.CLINIC_ADMIN)
+
+
+def _own_patient(request: AuthedRequest) -> Patient:
+    own = Patient.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    if own is None:
+        raise Http404("No patient record is linked to this account.")
+    return access_patient(request.user, own)
+
+
+def _questionnaire(request: AuthedRequest, patient: Patient, *, staff: bool) -> HttpResponse:
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        screening = services.screening_record(
+            patient=patient,
+            intake=form.intake(),
+            indications=form.cleaned_data["indications"],
+            by=request.user,
+        )
+        target = "staff-screening" if staff else "screening-result"
+        return redirect(target, screening_id=screening.pk)
+    context = {"form": form, "patient": patient, "staff": staff}
+    return render(
+        request, "screening/questionnaire.html", context, status=400 if form.errors else 200
+    )
+
+
+@allow(Role.PATIENT)
+def questionnaire(request: AuthedRequest) -> HttpResponse:
+    return _questionnaire(request, _own_patient(request), staff=False)
+
+
+@allow(*STAFF)
+def staff_questionnaire(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, roles=STAFF)
+    return _questionnaire(request, patient, staff=True)
+
+
+def _result_context(screening: Screening) -> dict[str, Any]:
+    return {
+        "screening": screening,
+        "regions": explain(screening),
+        "current": selectors.screening_is_current(screening),
+        "clinic": screening.clinic,
+    }
+
+
+@allow(Role.PATIENT)
+def result(request: AuthedRequest, screening_id: int) -> HttpResponse:
+    screening = access_screening(request.user, screening_id, roles=(Role.PATIENT,))
+    return render(request, "screening/result.html", _result_context(screening))
+
+
+@allow(Role.PATIENT)
+@require_POST
+def confirm(request: AuthedRequest, screening_id: int) -> HttpResponse:
+    screening = access_screening(request.user, screening_id, roles=(Role.PATIENT,))
+    if not selectors.screening_is_current(screening):
+        messages.error(
+            request, "This screening is no longer current; please answer the questions again."
+        )
+        return redirect("screening")
+    services.screening_confirm(screening=screening, by=request.user)
+    messages.success(request, "Thank you. Your answers are confirmed for today's visit.")
+    return redirect("screening-result", screening_id=screening.pk)
+
+
+@allow(*STAFF)
+def staff_result(request: AuthedRequest, screening_id: int) -> HttpResponse:
+    screening = access_screening(request.user, screening_id, roles=STAFF)
+    patient_record_viewed(patient=screening.patient, by=request.user, what="screening")
+    context = _result_context(screening) | {
+        "staff": True,
+        "replayed": services.screening_replay(screening).to_dict() == screening.result,
+    }
+    return render(request, "screening/result.html", context)
+
+
+@allow(*CLEARING)
+def clearance_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, roles=CLEARING)
+    form = ClearanceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, redecided = services.clearance_record(
+                patient=patient,
+                condition=data["condition"],
+                physician_name=data["physician_name"],
+                cleared_on=data["cleared_on"],
+                note=data["note"],
+                letter=data["letter"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if redecided is not None:
+                messages.success(request, "Clearance recorded; the screening was decided again.")
+                return redirect("staff-screening", screening_id=redecided.pk)
+            messages.success(
+                request, "Clearance recorded. It applies to the patient's next screening."
+            )
+            return redirect("staff-patient", patient_id=patient.pk)
+    return render(
+        request,
+        "screening/clearance_new.html",
+        {"form": form, "patient": patient},
+        status=400 if form.errors else 200,
+    )
+
+
+@allow(*STAFF)
+def clearance_letter(request: AuthedRequest, clearance_id: int) -> FileResponse:
+    clearance = access_clearance(request.user, clearance_id)
+    if not clearance.letter:
+        raise Http404("No letter on file.")
+    patient_record_viewed(patient=clearance.patient, by=request.user, what="clearance letter")
+    handle = clearance.letter.open("rb")
+    head = handle.read(16)
+    handle.seek(0)
+    content_type = next(
+        (t for magic, t, _ in SIGNATURES if head.startswith(magic)), "application/octet-stream"
+    )
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        content_type=content_type,
+        filename=(clearance.letter.name or "letter").rsplit("/", 1)[-1],
+    )
+
+
+@allow(*STAFF)
+def worklist(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug)
+    rows = selectors.clearance_worklist([clinic.pk])
+    return render(request, "screening/worklist.html", {"clinic": clinic, "rows": rows})
+
+
+@allow(Role.CLINIC_ADMIN)
+def policy(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug, roles=(Role.CLINIC_ADMIN,))
+    today = clinic_today(clinic)
+    in_force = selectors.policy_in_force(clinic, on=today)
+    form = PolicyChangeForm(request.POST or None, initial={"effective_from": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = in_force.with_rule(
+                form.cleaned_data["condition"], form.rule(), name=clinic.slug
+            )
+            if changed.version == in_force.version:
+                raise DomainError("That is the rule already in force; nothing to publish.")
+            services.policy_publish(
+                clinic=clinic,
+                policy=changed,
+                effective_from=form.cleaned_data["effective_from"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except PolicyError as exc:
+            form.add_error(None, str(exc))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "The new policy is published.")
+            return redirect("staff-policy", slug=clinic.slug)
+    rules = [
+        {
+            "info": info,
+            "rule": in_force.rules[info.code],
+            "effect_label": EFFECT_LABELS[in_force.rules[info.code].effect],
+        }
+        for info in CONDITIONS
+    ]
+    context = {
+        "clinic": clinic,
+        "policy": in_force,
+        "rules": rules,
+        "form": form,
+        "history": clinic.policies.select_related("policy", "published_by").all(),
+        "condition_info": CONDITION_INFO,
+    }
+    return render(request, "screening/policy.html", context, status=400 if form.errors else 200)
