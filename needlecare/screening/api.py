@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.throttling import SimpleRateThrottle
 
 from needlecare.accounts.access import AuthedRequest, access_patient
@@ -125,10 +125,10 @@ def evaluate_intake(request: HttpRequest) -> dict[str, Any]:
     openapi_extra=_BODY,
     summary="Store a screening for a patient (the patient, or staff of their clinic)",
 )
-def store_screening(request: AuthedRequest, patient_id: int) -> tuple[int, ScreeningOut]:
+def store_screening(request: AuthedRequest, patient_id: int) -> Status[ScreeningOut]:
     patient = access_patient(request.user, patient_id)
     screening = services.screening_record(patient=patient, intake=_intake(request), by=request.user)
-    return 201, _out(screening)
+    return Status(201, _out(screening))
 
 
 @router.get(

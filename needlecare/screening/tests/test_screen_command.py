@@ -156,3 +156,18 @@ def test_a_bad_file_is_refused_like_bad_standard_input(run, tmp_path):
 )
 def test_bad_arguments_give_one_line_and_status_2(run, args, expected):
     assert_refused(run(*args), expected)
+
+
+def test_the_management_command_answers_like_the_command_line(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(CONTRACT_EXAMPLE))
+    out = io.StringIO()
+    call_command("screen", str(path), stdout=out)
+    assert json.loads(out.getvalue())["regions"] == {
+        "neck": "contraindicated",
+        "low_back": "proceed_with_precautions",
+    }

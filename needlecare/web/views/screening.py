@@ -183,7 +183,7 @@ def policy(request: AuthedRequest, slug: str) -> HttpResponse:
             changed = in_force.with_rule(
                 form.cleaned_data["condition"], form.rule(), name=clinic.slug
             )
-            if changed.version == in_force.version:
+            if changed.to_dict()["rules"] == in_force.to_dict()["rules"]:
                 raise DomainError("That is the rule already in force; nothing to publish.")
             services.policy_publish(
                 clinic=clinic,
