@@ -121,7 +121,7 @@ def evaluate_intake(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/patients/{int:patient_id}",
-    response={201: ScreeningOut, 400: Message, 401: Message, 404: Message},
+    response={201: ScreeningOut, 400: Message, 401: Message, 403: Message, 404: Message},
     openapi_extra=_BODY,
     summary="Store a screening for a patient (the patient, or staff of their clinic)",
 )

@@ -246,6 +246,30 @@ def test_empty_submission_shows_errors_next_to_the_fields(
     _screenshot(page, "screening-questionnaire-errors-phone")
     assert _serious_violations(page) == []
 
+    # The summary's links lead the keyboard to the error text by each field, and from there
+    # the next Tab goes into that field.
+    summary = page.locator(".errorlist-box")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Choose at least one area you would like treated.",
+            "Please confirm your answers before you continue.",
+        ]
+    )
+    tab_to(page, '.errorlist-box a[href="#id_regions_error"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_regions_error")).to_be_focused()
+    expect(page.locator("#id_regions_error")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_regions_0")).to_be_focused()
+    # Back past the top of the form: the summary's last link.
+    page.keyboard.press("Shift+Tab")
+    assert _focused(page, '.errorlist-box a[href="#id_confirm_error"]')
+    page.keyboard.press("Enter")
+    expect(confirm_error).to_be_focused()
+    expect(confirm_error).to_be_in_viewport()
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#id_confirm")).to_be_focused()
+
     assert _screenings_of(server_environment, MARIA) == stored_before
     assert _screening_card(page, live_server_url) == before
     if stored_before == 0:

@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from needlecare.accounts.access import public
@@ -6,9 +6,14 @@ from needlecare.accounts.access import public
 
 @public
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # API clients get JSON even for addresses that match no route.
+        return JsonResponse({"detail": "Not Found"}, status=404)
     return render(request, "web/not_found.html", status=404)
 
 
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
     return render(request, "web/server_error.html", status=500)
