@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from needlecare.accounts.access import ANY_SIGNED_IN
@@ -45,14 +46,29 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, body, status=exc.status)
 
 
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # One status for every kind of bad input (400), with the problems named in one sentence.
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+        problems.append(
+            f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg"))
+        )
+    detail = "Invalid input: " + "; ".join(problems) if problems else "Invalid input."
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
 def _register_routers() -> None:
     from needlecare.clinics.api import router as clinics_router
     from needlecare.patients.api import router as patients_router
+    from needlecare.scheduling.api import router as scheduling_router
     from needlecare.screening.api import router as screening_router
 
     api.add_router("/clinics", clinics_router)
     api.add_router("/patients", patients_router)
     api.add_router("/screening", screening_router)
+    api.add_router("/scheduling", scheduling_router)
 
 
 _register_routers()

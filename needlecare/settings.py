@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "needlecare.clinics",
     "needlecare.patients",
     "needlecare.screening",
+    "needlecare.scheduling",
     "needlecare.web",
     "needlecare.demo",
 ]

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from needlecare.accounts.models import STAFF_ROLES, Role, User
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
+from needlecare.scheduling.models import Appointment
 from needlecare.screening.models import PhysicianClearance, Screening
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -135,7 +136,10 @@ def access_screening(
     )
     if patient_id is None:
         raise Http404("No such screening.")
-    access_patient(user, patient_id, roles=roles)
+    try:
+        access_patient(user, patient_id, roles=roles)
+    except Http404:
+        raise Http404("No such screening.") from None
     return Screening.objects.select_related("patient", "clinic", "entered_by", "policy").get(
         pk=screening_id
     )
@@ -150,5 +154,30 @@ def access_clearance(user: User, clearance_id: int) -> PhysicianClearance:
     )
     if patient_id is None:
         raise Http404("No such clearance.")
-    access_patient(user, patient_id, roles=STAFF)
+    try:
+        access_patient(user, patient_id, roles=STAFF)
+    except Http404:
+        raise Http404("No such clearance.") from None
     return PhysicianClearance.objects.get(pk=clearance_id)
+
+
+def access_appointment(
+    user: User, appointment_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN
+) -> Appointment:
+    """The patient's own appointment, or one at a clinic the staff member works for."""
+    row = (
+        Appointment.objects.filter(pk=appointment_id).values_list("patient_id", "clinic_id").first()
+    )
+    if row is None or not user.is_authenticated or user.role not in set(roles):
+        raise Http404("No such appointment.")
+    patient_id, clinic_id = row
+    if user.is_patient:
+        try:
+            access_patient(user, patient_id)
+        except Http404:
+            raise Http404("No such appointment.") from None
+    elif clinic_id not in staff_clinic_ids(user):
+        raise Http404("No such appointment.")
+    return Appointment.objects.select_related(
+        "clinic", "type", "therapist__user", "room", "patient"
+    ).get(pk=appointment_id)

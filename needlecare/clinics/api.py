@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic
 from needlecare.api import roles
 from needlecare.clinics import selectors
+from needlecare.common.schemas import Message
 from needlecare.common.time import clinic_today
 
 router = Router(tags=["clinics"])
@@ -42,10 +43,6 @@ class TherapistOut(Schema):
     title: str
     can_dry_needle: bool
     credentials: list[CredentialOut]
-
-
-class Message(Schema):
-    detail: str
 
 
 @router.get("/", response=list[ClinicOut], auth=None, summary="The practice's clinics (public)")

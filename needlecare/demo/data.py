@@ -202,3 +202,24 @@ PATIENTS = [
         False,
     ),
 ]
+
+# code, name, minutes, buffer minutes, needs the dry needling certification, bookable online
+APPOINTMENT_TYPES = [
+    ("initial-evaluation", "Initial evaluation", 60, 15, False, True),
+    ("dry-needling", "Dry needling treatment", 45, 15, True, True),
+    ("follow-up", "Physical therapy follow-up", 45, 15, False, False),
+]
+
+# therapist email -> clinic slug -> [(weekday, start, end)]
+WORKING_HOURS: dict[str, dict[str, list[tuple[int, dt.time, dt.time]]]] = {
+    "dana.reyes@demo.needlecare.test": {
+        "stoughton": [(d, dt.time(8, 0), dt.time(16, 0)) for d in (0, 2, 4)],
+        "foxboro": [(d, dt.time(9, 0), dt.time(17, 0)) for d in (1, 3)],
+    },
+    "sam.patel@demo.needlecare.test": {
+        "stoughton": [(d, dt.time(9, 0), dt.time(17, 0)) for d in range(5)],
+    },
+    "alex.brooks@demo.needlecare.test": {
+        "foxboro": [(d, dt.time(8, 0), dt.time(16, 0)) for d in range(5)],
+    },
+}

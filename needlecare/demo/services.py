@@ -12,6 +12,8 @@ from needlecare.common.time import clinic_today
 from needlecare.demo import data
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_register_by_staff, patient_register_online
+from needlecare.scheduling.models import AppointmentType, WorkingHours
+from needlecare.scheduling.setup import appointment_type_create, working_hours_set
 
 
 @dataclass
@@ -96,6 +98,29 @@ def _patients(result: DemoResult, clinics: dict[str, Clinic]) -> None:
         result.created.append(f"patient {first} {last}")
 
 
+def _scheduling(result: DemoResult, clinics: dict[str, Clinic]) -> None:
+    for clinic in clinics.values():
+        for code, name, minutes, buffer, certified, online in data.APPOINTMENT_TYPES:
+            if not AppointmentType.objects.filter(clinic=clinic, code=code).exists():
+                appointment_type_create(
+                    clinic=clinic,
+                    by=None,
+                    code=code,
+                    name=name,
+                    duration_minutes=minutes,
+                    buffer_minutes=buffer,
+                    needs_certification=certified,
+                    bookable_online=online,
+                )
+                result.created.append(f"appointment type {name} at {clinic.name}")
+    for email, by_clinic in data.WORKING_HOURS.items():
+        therapist = Therapist.objects.get(user__email=email)
+        for slug, hours in by_clinic.items():
+            if not WorkingHours.objects.filter(therapist=therapist, clinic=clinics[slug]).exists():
+                working_hours_set(therapist=therapist, clinic=clinics[slug], hours=hours, by=None)
+                result.created.append(f"hours of {email} at {slug}")
+
+
 def demo_load() -> DemoResult:
     """Load the demo practice; running it again adds nothing and changes nothing."""
     result = DemoResult()
@@ -103,4 +128,5 @@ def demo_load() -> DemoResult:
         clinics = _clinics(result)
         _staff(result, clinics)
         _patients(result, clinics)
+        _scheduling(result, clinics)
     return result

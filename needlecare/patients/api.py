@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Router, Schema
 
 from needlecare.accounts.access import AuthedRequest, access_patient
+from needlecare.common.schemas import Message
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
 
@@ -26,10 +27,6 @@ class PatientOut(Schema):
     phone: str
     preferred_clinic: str
     referring_physician: PhysicianOut | None
-
-
-class Message(Schema):
-    detail: str
 
 
 def _out(patient: Patient) -> PatientOut:

@@ -9,6 +9,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from needlecare.accounts.access import AuthedRequest, access_patient
 from needlecare.common.errors import DomainError
+from needlecare.common.schemas import Message
 from needlecare.screening import selectors, services
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import (
@@ -80,10 +81,6 @@ class ScreeningOut(Schema):
     intake: dict[str, Any]
     indications: list[str]
     result: DecisionOut
-
-
-class Message(Schema):
-    detail: str
 
 
 def _intake(request: HttpRequest) -> Any:

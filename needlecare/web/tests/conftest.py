@@ -98,6 +98,8 @@ def server_environment() -> Iterator[ServerEnvironment]:
     data_dir = Path(tempfile.mkdtemp(prefix="needlecare-srv-"))
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["NEEDLECARE_DATA_DIR"] = str(data_dir)
+    # Serve as in production (no debug pages) while runserver still serves static files.
+    env["NEEDLECARE_DEBUG"] = "0"
     env.pop("NEEDLECARE_TEST_SQLITE", None)
 
     database_url = os.environ.get("DATABASE_URL", "").strip()
@@ -143,7 +145,13 @@ def live_server_url(
     log_path = server_environment.data_dir / "server.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*server_environment.command, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            [
+                *server_environment.command,
+                "runserver",
+                f"127.0.0.1:{port}",
+                "--noreload",
+                "--insecure",
+            ],
             env=server_environment.env,
             cwd=server_environment.data_dir,
             stdout=log,

@@ -1,0 +1,256 @@
+"""The scheduling API: availability, booking, moving, cancelling and lists (same rules as pages)."""
+
+import datetime as dt
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+
+from needlecare.accounts.access import (
+    STAFF,
+    AuthedRequest,
+    access_appointment,
+    access_clinic,
+    access_patient,
+)
+from needlecare.api import roles
+from needlecare.clinics.models import Clinic, Therapist
+from needlecare.common.errors import DomainError
+from needlecare.common.schemas import Message
+from needlecare.common.time import clinic_today
+from needlecare.patients.models import Patient
+from needlecare.scheduling import selectors, services
+from needlecare.scheduling.models import Appointment, AppointmentType
+
+router = Router(tags=["scheduling"])
+MAX_DAYS = 31
+
+
+class SlotOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    therapist_id: int
+    therapist: str
+
+
+class AvailabilityQuery(Schema):
+    clinic: str
+    type: str
+    first_day: dt.date
+    last_day: dt.date
+    therapist_id: int | None = None
+
+
+class AppointmentOut(Schema):
+    id: int
+    clinic: str
+    type: str
+    therapist_id: int
+    therapist: str
+    room: str
+    patient_id: int
+    patient: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    planned_regions: list[str]
+    precautions: list[str]
+    cancel_reason: str
+
+
+class BookIn(Schema):
+    clinic: str
+    type: str
+    therapist_id: int
+    starts_at: dt.datetime
+    planned_regions: list[str] = []
+    patient_id: int | None = None
+
+
+class RescheduleIn(Schema):
+    starts_at: dt.datetime
+    therapist_id: int | None = None
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+def _out(a: Appointment, *, for_patient: bool = False) -> AppointmentOut:
+    return AppointmentOut(
+        id=a.pk,
+        clinic=a.clinic.slug,
+        type=a.type.code,
+        therapist_id=a.therapist_id,
+        therapist=a.therapist.user.full_name,
+        room=a.room.name,
+        patient_id=a.patient_id,
+        patient=a.patient.full_name,
+        starts_at=a.starts_at,
+        ends_at=a.ends_at,
+        status=a.status,
+        planned_regions=a.planned_regions,
+        precautions=[] if for_patient else [str(p["message"]) for p in a.precautions],
+        cancel_reason=a.cancel_reason,
+    )
+
+
+def _clinic_and_type(
+    request: AuthedRequest, slug: str, code: str
+) -> tuple[Clinic, AppointmentType]:
+    if request.user.is_patient:
+        clinic = get_object_or_404(Clinic, slug=slug)
+    else:
+        clinic = access_clinic(request.user, slug)
+    kinds = AppointmentType.objects.filter(clinic=clinic, code=code, is_active=True)
+    if request.user.is_patient:
+        kinds = kinds.filter(bookable_online=True)
+    kind = kinds.first()
+    if kind is None:
+        raise Http404("No such appointment type at this clinic.")
+    return clinic, kind
+
+
+def _therapist(clinic: Clinic, therapist_id: int) -> Therapist:
+    therapist = (
+        selectors.clinic_therapists_qs(clinic)
+        .filter(pk=therapist_id)
+        .select_related("user")
+        .first()
+    )
+    if therapist is None:
+        raise Http404("No such therapist at this clinic.")
+    return therapist
+
+
+@router.get(
+    "/availability",
+    response={200: list[SlotOut], 400: Message, 401: Message, 404: Message},
+    summary="Free starts for a type at a clinic over up to 31 days (signed-in users)",
+)
+def availability(request: AuthedRequest, query: Query[AvailabilityQuery]) -> list[SlotOut]:
+    clinic, kind = _clinic_and_type(request, query.clinic, query.type)
+    if query.last_day < query.first_day:
+        raise DomainError("last_day comes before first_day.")
+    if (query.last_day - query.first_day).days >= MAX_DAYS:
+        raise DomainError(f"Ask for at most {MAX_DAYS} days at a time.")
+    ids = [_therapist(clinic, query.therapist_id).pk] if query.therapist_id else None
+    slots = (
+        selectors.slots_for(
+            clinic=clinic,
+            type=kind,
+            first_day=max(query.first_day, clinic_today(clinic)),
+            last_day=query.last_day,
+            therapist_ids=ids,
+            not_before=dt.datetime.now(dt.UTC),
+        )
+        if query.last_day >= clinic_today(clinic)
+        else []
+    )
+    names = dict(selectors.clinic_therapists_qs(clinic).values_list("pk", "user__full_name"))
+    return [
+        SlotOut(
+            start=s.start, end=s.end, therapist_id=s.therapist_id, therapist=names[s.therapist_id]
+        )
+        for s in slots
+    ]
+
+
+@router.post(
+    "/appointments",
+    response={
+        201: AppointmentOut,
+        400: Message,
+        401: Message,
+        403: Message,
+        404: Message,
+        409: Message,
+    },
+    summary="Book an appointment (a patient for themself, staff for a patient of their clinic)",
+)
+def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut]:
+    clinic, kind = _clinic_and_type(request, body.clinic, body.type)
+    if request.user.is_patient:
+        patient = Patient.objects.filter(user=request.user).first()
+        if patient is None or (body.patient_id not in (None, patient.pk)):
+            raise Http404("No such patient.")
+    else:
+        if body.patient_id is None:
+            raise DomainError("Name the patient (patient_id).")
+        patient = access_patient(request.user, body.patient_id, roles=STAFF)
+    appointment = services.appointment_book(
+        patient=patient,
+        clinic=clinic,
+        type=kind,
+        therapist=_therapist(clinic, body.therapist_id),
+        starts_at=body.starts_at,
+        planned_regions=body.planned_regions,
+        booked_by=request.user,
+    )
+    return Status(201, _out(appointment, for_patient=request.user.is_patient))
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/reschedule",
+    response={
+        200: AppointmentOut,
+        400: Message,
+        401: Message,
+        403: Message,
+        404: Message,
+        409: Message,
+    },
+    summary="Move an appointment to another free time (its patient, or staff of its clinic)",
+)
+def reschedule(request: AuthedRequest, appointment_id: int, body: RescheduleIn) -> AppointmentOut:
+    appointment = access_appointment(request.user, appointment_id)
+    therapist = _therapist(appointment.clinic, body.therapist_id) if body.therapist_id else None
+    moved = services.appointment_reschedule(
+        appointment=appointment, starts_at=body.starts_at, therapist=therapist, by=request.user
+    )
+    return _out(moved, for_patient=request.user.is_patient)
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/cancel",
+    response={200: AppointmentOut, 400: Message, 401: Message, 403: Message, 404: Message},
+    summary="Cancel an appointment with a reason (its patient, or staff of its clinic)",
+)
+def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
+    appointment = access_appointment(request.user, appointment_id)
+    cancelled = services.appointment_cancel(
+        appointment=appointment, reason=body.reason, by=request.user
+    )
+    return _out(cancelled, for_patient=request.user.is_patient)
+
+
+class DayQuery(Schema):
+    day: dt.date
+    days: int = 1
+
+
+@router.get(
+    "/clinics/{slug}/appointments",
+    auth=roles(*STAFF),
+    response={200: list[AppointmentOut], 400: Message, 401: Message, 404: Message},
+    summary="A clinic's appointments over one to seven days (staff of that clinic)",
+)
+def clinic_appointments(
+    request: AuthedRequest, slug: str, query: Query[DayQuery]
+) -> list[AppointmentOut]:
+    clinic = access_clinic(request.user, slug)
+    if not 1 <= query.days <= 7:
+        raise DomainError("Ask for one to seven days.")
+    return [_out(a) for a in selectors.appointments_for_day(clinic, query.day, days=query.days)]
+
+
+@router.get(
+    "/mine",
+    response={200: list[AppointmentOut], 401: Message},
+    summary="The signed-in patient's own appointments",
+)
+def mine(request: AuthedRequest) -> list[AppointmentOut]:
+    patient = Patient.objects.filter(user=request.user).first()
+    if patient is None:
+        return []
+    return [_out(a, for_patient=True) for a in selectors.appointments_of(patient)]
