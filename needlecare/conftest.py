@@ -1,6 +1,11 @@
 import pytest
 
 from needlecare.common.testing.personas import Practice, build_practice
+from needlecare.common.testing.server import (  # noqa: F401 - fixtures for every app's tests
+    demo_clinics,
+    live_server_url,
+    server_environment,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +31,10 @@ def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
 @pytest.fixture
 def practice(db: None) -> Practice:
     return build_practice()
+
+
+@pytest.fixture
+def schedule(practice: Practice):  # type: ignore[no-untyped-def]
+    from needlecare.common.testing.schedule import build_schedule
+
+    return build_schedule(practice)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "needlecare.patients",
     "needlecare.screening",
     "needlecare.scheduling",
+    "needlecare.interop",
     "needlecare.web",
     "needlecare.demo",
 ]
@@ -187,6 +188,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Outside production, WhiteNoise serves straight from the apps' static folders, so
+# `needlecare serve` works without collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 

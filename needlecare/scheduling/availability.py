@@ -23,13 +23,21 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from math import ceil, floor
+from operator import attrgetter, itemgetter, le, lt
 from zoneinfo import ZoneInfo
 
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 _MIDNIGHT = time(0)
 _LAST_OF_DAY = _DAY - timedelta(microseconds=1)
+
+_START = attrgetter("start")
+_END = attrgetter("end")
+_ZONE = attrgetter("tzinfo")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 Span = tuple[timedelta, timedelta]  # wall-clock offsets from local midnight, end may be 24:00
 
@@ -148,7 +156,6 @@ def available_slots(
     if not rooms or not any(opening):
         return []
 
-    patient = list(patient_busy)
     agendas = []
     seen: set[int] = set()
     for agenda in sorted(therapists, key=lambda a: a.therapist_id):
@@ -159,7 +166,7 @@ def available_slots(
         windows = [_intersect(opening[wd], working[wd]) for wd in range(7)]
         if not any(windows):
             continue
-        starts, ends = _merged([*agenda.time_off, *agenda.busy, *patient])
+        starts, ends = _merged(agenda.time_off, agenda.busy, patient_busy)
         # A start s collides with busy [a, b) exactly when a - blocked < s < b.
         collides_after = [a - blocked for a in starts]
         agendas.append((agenda.therapist_id, windows, collides_after, ends, agenda.certified))
@@ -296,21 +303,40 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-def _merged(intervals: Iterable[Interval]) -> tuple[list[datetime], list[datetime]]:
-    """Sorted, disjoint starts and ends covering the intervals (touching ones joined)."""
-    pairs = sorted((_utc(i.start), _utc(i.end)) for i in intervals)
+def _merged(*sources: Sequence[Interval]) -> tuple[list[datetime], list[datetime]]:
+    """Sorted, disjoint starts and ends covering the intervals (touching ones joined).
+
+    Works in C-level passes (map, sort) when the input is clean, as the database side hands it
+    over (UTC, sorted, apart); only other zones, overlaps and empty intervals cost Python loops.
+    """
     starts: list[datetime] = []
     ends: list[datetime] = []
-    for a, b in pairs:
+    for source in sources:
+        source_starts = list(map(_START, source))
+        source_ends = list(map(_END, source))
+        if not {*map(_ZONE, source_starts), *map(_ZONE, source_ends)} <= {UTC}:
+            source_starts = [_utc(m) for m in source_starts]
+            source_ends = [_utc(m) for m in source_ends]
+        starts += source_starts
+        ends += source_ends
+    if not all(map(le, starts, islice(starts, 1, None))):
+        pairs = sorted(zip(starts, ends, strict=True))
+        starts = list(map(_FIRST, pairs))
+        ends = list(map(_SECOND, pairs))
+    if all(map(lt, starts, ends)) and all(map(le, ends, islice(starts, 1, None))):
+        return starts, ends
+    merged_starts: list[datetime] = []
+    merged_ends: list[datetime] = []
+    for a, b in zip(starts, ends, strict=True):
         if b <= a:
             continue
-        if ends and a <= ends[-1]:
-            if b > ends[-1]:
-                ends[-1] = b
+        if merged_ends and a <= merged_ends[-1]:
+            if b > merged_ends[-1]:
+                merged_ends[-1] = b
         else:
-            starts.append(a)
-            ends.append(b)
-    return starts, ends
+            merged_starts.append(a)
+            merged_ends.append(b)
+    return merged_starts, merged_ends
 
 
 def _free_room(

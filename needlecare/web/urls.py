@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from needlecare.web.views import accounts, patient, public, screening, staff
 
@@ -45,4 +45,6 @@ urlpatterns = [
         screening.clearance_letter,
         name="staff-clearance-letter",
     ),
+    path("", include("needlecare.web.urls_scheduling")),
+    path("", include("needlecare.interop.urls")),
 ]

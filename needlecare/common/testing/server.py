@@ -1,0 +1,175 @@
+"""A real needlecare server process for tests: its own data directory and database.
+
+`server_environment` migrates a fresh SQLite directory (or, when DATABASE_URL is set, a fresh
+PostgreSQL database of its own); `live_server_url` runs `needlecare serve` (waitress) on it with the
+demo practice loaded. Session-scoped: browser and concurrency tests share one server.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+STARTUP_TIMEOUT = 30.0
+
+
+def _needlecare_command() -> list[str]:
+    script = Path(sys.executable).parent / "needlecare"
+    if not script.exists():
+        pytest.fail(f"{script} is missing: install the project into this environment first")
+    return [str(script)]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class ServerEnvironment:
+    """How to run `needlecare` against the server's own data directory and database."""
+
+    command: list[str]
+    env: dict[str, str]
+    data_dir: Path
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.command, *args],
+            env=self.env,
+            cwd=self.data_dir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def run_ok(self, *args: str) -> str:
+        result = self.run(*args)
+        if result.returncode != 0:
+            pytest.fail(
+                f"`needlecare {' '.join(args)}` exited {result.returncode}\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+        return result.stdout
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin_connection(url: str) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError:
+        return psycopg.connect(url, dbname="postgres", autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def server_environment() -> Iterator[ServerEnvironment]:
+    """A fresh data directory and, on PostgreSQL, a fresh database of its own, migrated."""
+    data_dir = Path(tempfile.mkdtemp(prefix="needlecare-srv-"))
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["NEEDLECARE_DATA_DIR"] = str(data_dir)
+    # Serve as in production: no debug pages; WhiteNoise serves the static files.
+    env["NEEDLECARE_DEBUG"] = "0"
+    env.pop("NEEDLECARE_TEST_SQLITE", None)
+
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    db_name = None
+    if database_url:
+        db_name = f"needlecare_srv_{secrets.token_hex(6)}"
+        with _admin_connection(database_url) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        env["DATABASE_URL"] = _with_database(database_url, db_name)
+
+    server_env = ServerEnvironment(command=_needlecare_command(), env=env, data_dir=data_dir)
+    try:
+        server_env.run_ok("migrate", "--noinput")
+        yield server_env
+    finally:
+        if db_name:
+            with _admin_connection(database_url) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_clinics(server_environment: ServerEnvironment) -> list[dict[str, str]]:
+    """Loads the demo data into the server's database; returns its clinics' names and phones."""
+    server_environment.run_ok("load_demo")
+    out = server_environment.run_ok(
+        "shell",
+        "-c",
+        "import json\n"
+        "from needlecare.clinics.models import Clinic\n"
+        "print(json.dumps(list(Clinic.objects.order_by('name').values('name', 'phone'))))\n",
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def live_server_url(
+    server_environment: ServerEnvironment, demo_clinics: list[dict[str, str]]
+) -> Iterator[str]:
+    """A real `needlecare serve` process with the demo data; yields its base URL."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = server_environment.data_dir / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                *server_environment.command,
+                "serve",
+                f"127.0.0.1:{port}",
+            ],
+            env=server_environment.env,
+            cwd=server_environment.data_dir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_healthy(base_url, process, log_path)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(
+        f"the server did not answer /healthz within {STARTUP_TIMEOUT:.0f} s:\n"
+        f"{log_path.read_text()}"
+    )
