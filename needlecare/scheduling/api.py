@@ -17,7 +17,7 @@ from needlecare.api import roles
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.errors import DomainError
 from needlecare.common.schemas import Message
-from needlecare.common.time import clinic_today
+from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors, services
 from needlecare.scheduling.models import Appointment, AppointmentType
@@ -86,8 +86,9 @@ def _out(a: Appointment, *, for_patient: bool = False) -> AppointmentOut:
         room=a.room.name,
         patient_id=a.patient_id,
         patient=a.patient.full_name,
-        starts_at=a.starts_at,
-        ends_at=a.ends_at,
+        # In the clinic's own time, with its offset, as a person there would read it.
+        starts_at=a.starts_at.astimezone(clinic_zone(a.clinic)),
+        ends_at=a.ends_at.astimezone(clinic_zone(a.clinic)),
         status=a.status,
         planned_regions=a.planned_regions,
         precautions=[] if for_patient else [str(p["message"]) for p in a.precautions],
@@ -148,9 +149,13 @@ def availability(request: AuthedRequest, query: Query[AvailabilityQuery]) -> lis
         else []
     )
     names = dict(selectors.clinic_therapists_qs(clinic).values_list("pk", "user__full_name"))
+    zone = clinic_zone(clinic)
     return [
         SlotOut(
-            start=s.start, end=s.end, therapist_id=s.therapist_id, therapist=names[s.therapist_id]
+            start=s.start.astimezone(zone),
+            end=s.end.astimezone(zone),
+            therapist_id=s.therapist_id,
+            therapist=names[s.therapist_id],
         )
         for s in slots
     ]

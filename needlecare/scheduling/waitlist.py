@@ -115,13 +115,18 @@ def waitlist_offer_accept(*, offer: WaitlistOffer, by: User) -> Appointment:
     if offer.state != WaitlistOffer.State.OPEN:
         raise DomainError("This offer is no longer open.")
     entry = offer.entry
-    with transaction.atomic():
-        if offer.expires_at <= timezone.now():
+    if offer.expires_at <= timezone.now():
+        # Record the expiry before refusing, so the patient is back on the list.
+        with transaction.atomic():
             offer.state = WaitlistOffer.State.EXPIRED
             offer.save(update_fields=["state"])
             entry.state = WaitlistEntry.State.WAITING
             entry.save(update_fields=["state"])
-            raise DomainError("This offer has expired; you are still on the waitlist.")
+            audit_record(
+                actor=by, action="waitlist.expired", target=offer, clinic_ids=[entry.clinic_id]
+            )
+        raise DomainError("This offer has expired; you are still on the waitlist.")
+    with transaction.atomic():
         appointment = appointment_book(
             patient=entry.patient,
             clinic=entry.clinic,

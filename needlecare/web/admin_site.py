@@ -20,6 +20,7 @@ from needlecare.clinics.models import (
     StaffMembership,
     Therapist,
 )
+from needlecare.scheduling.models import AppointmentType, TimeOff, WorkingHours
 
 
 def _user(request: HttpRequest) -> User:
@@ -52,7 +53,7 @@ def clinic_ids_of(obj: Model) -> list[int]:
         return [obj.pk]
     if isinstance(obj, Therapist):
         return list(obj.user.memberships.values_list("clinic_id", flat=True))
-    if isinstance(obj, Credential):
+    if isinstance(obj, Credential | TimeOff):
         return clinic_ids_of(obj.therapist)
     return [getattr(obj, "clinic_id")]  # noqa: B009 - hours, closures, rooms, memberships
 
@@ -155,6 +156,10 @@ class RoomInline(ScopedInline):
     model = Room
 
 
+class AppointmentTypeInline(ScopedInline):
+    model = AppointmentType
+
+
 class MembershipInline(ScopedInline):
     model = StaffMembership
     autocomplete_fields = ()
@@ -165,7 +170,7 @@ class ClinicAdmin(ScopedAdmin):
     clinic_lookup = "pk"
     list_display = ("name", "city", "phone", "time_zone")
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
-    inlines = (HoursInline, ClosureInline, RoomInline, MembershipInline)
+    inlines = (HoursInline, ClosureInline, RoomInline, AppointmentTypeInline, MembershipInline)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new clinic has no admin yet; only a superuser can open one.
@@ -179,11 +184,24 @@ class CredentialInline(ScopedInline):
     model = Credential
 
 
+class WorkingHoursInline(ScopedInline):
+    model = WorkingHours
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Clinic and not _user(request).is_superuser:
+            kwargs["queryset"] = Clinic.objects.filter(pk__in=staff_clinic_ids(_user(request)))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TimeOffInline(ScopedInline):
+    model = TimeOff
+
+
 @admin.register(Therapist, site=admin_site)
 class TherapistAdmin(ScopedAdmin):
     clinic_lookup = "user__memberships__clinic"
     list_display = ("__str__",)
-    inlines = (CredentialInline,)
+    inlines = (CredentialInline, WorkingHoursInline, TimeOffInline)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(_user(request).is_superuser)

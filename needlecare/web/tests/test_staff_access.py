@@ -92,6 +92,8 @@ def test_admin_edits_are_audited(client, practice):
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update({"user": practice.therapist.user_id, "title": "PT, DPT, OCS", "bio": ""})
     data.update({"credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0"})
+    for prefix in ("working_hours", "time_off"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     for credential in practice.therapist.credentials.all():
         n = int(data["credentials-TOTAL_FORMS"])
         data.update(
