@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "needlecare.screening",
     "needlecare.scheduling",
     "needlecare.interop",
+    "needlecare.charting",
     "needlecare.web",
     "needlecare.demo",
 ]

@@ -60,6 +60,8 @@ class Screening(models.Model):
     result = models.JSONField(help_text="The contract's output body.")
     # What hurts and why (the practice's indications); not part of the contract's body.
     indications = models.JSONField(default=list, blank=True)
+    # Answers beyond the contract, e.g. {"electronic_implant": true}; absent means not asked.
+    details = models.JSONField(default=dict, blank=True)
     decision = models.CharField(max_length=40, db_index=True)
     policy = models.ForeignKey(PolicyContent, on_delete=models.PROTECT, related_name="+")
     entered_by = models.ForeignKey(

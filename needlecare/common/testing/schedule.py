@@ -26,9 +26,12 @@ class Schedule:
         return local.replace(tzinfo=clinic_zone(self.practice.stoughton))
 
     def screen(
-        self, patient: Patient | None = None, *conditions: str, regions=("neck", "low_back")
+        self, patient: Patient | None = None, *conditions: object, regions=("neck", "low_back")
     ) -> Screening:
-        body = {"planned_regions": list(regions), "conditions": [{"code": c} for c in conditions]}
+        body = {
+            "planned_regions": list(regions),
+            "conditions": [c if isinstance(c, dict) else {"code": c} for c in conditions],
+        }
         return screening_record(
             patient=patient or self.practice.patient,
             intake=parse_intake(body),

@@ -75,7 +75,9 @@ def local_starts(offered: list[Slot]) -> list[str]:
 
 
 def who(offered: list[Slot]) -> list[tuple[str, int, int]]:
-    return [(t, s.therapist_id, s.room_id) for s, t in zip(offered, local_starts(offered))]
+    return [
+        (t, s.therapist_id, s.room_id) for s, t in zip(offered, local_starts(offered), strict=True)
+    ]
 
 
 def every(minutes: int, first: str, last: str) -> list[str]:

@@ -175,6 +175,7 @@ def booking_steps(
 
     def show(stage: str, *, status: int | None = None) -> HttpResponse:
         ctx["stage"] = stage
+        ctx["hidden"] = [(k, keep[k]) for k in ("patient", "clinic", "type") if k in keep]
         ctx["step_index"] = {"clinic": 0, "type": 1, "blocked": 1, "times": 2, "confirm": 3}[stage]
         if status is None:
             status = 400 if invalid or (request.method == "POST" and stage != "confirm") else 200
@@ -214,10 +215,9 @@ def booking_steps(
         types = types.filter(bookable_online=True)
     type_form = TypeStepForm(data if "type" in data else None, types=types)
     ctx["type_form"] = type_form
-    ctx["type_count"] = len(type_form.fields["type"].choices)  # type: ignore[attr-defined]
-    ctx["keep"] = keep
     if not type_form.is_bound or not type_form.is_valid():
         invalid = type_form.is_bound
+        ctx["types_available"] = types.exists()
         return show("type")
     kind = type_form.cleaned_data["type"]
     assert isinstance(kind, AppointmentType)
@@ -254,7 +254,6 @@ def booking_steps(
     week = times_form.cleaned_data["week"]
     chosen_regions = times_form.cleaned_data.get("regions", [])
     keep.update(therapist=therapist_id or "any", week=week.isoformat(), regions=chosen_regions)
-    ctx["keep"] = keep
 
     slot_form = SlotStepForm(data if "slot" in data else None)
     if slot_form.is_bound and slot_form.is_valid():
@@ -274,6 +273,7 @@ def booking_steps(
             not_before=timezone.now(),
         )
         ctx.update(
+            searched=True,
             slot_form=slot_form,
             days=group_slots(
                 slots, names=names, clinic=clinic, href=lambda v: _query(keep, slot=v)
@@ -472,6 +472,17 @@ def _waitlist_form(patient: Patient, data: Any = None) -> WaitlistForm:
     )
 
 
+def cancel_form(appointment: Appointment, data: Any = None) -> CancelForm:
+    # One form per appointment on a page, so each needs ids of its own.
+    return CancelForm(data, auto_id=f"cancel-{appointment.pk}-%s")
+
+
+@dataclass
+class AppointmentRow:
+    appointment: Appointment
+    cancel_form: CancelForm | None
+
+
 def _appointments_page(
     request: AuthedRequest,
     patient: Patient,
@@ -485,11 +496,19 @@ def _appointments_page(
     rows = selectors.appointments_of(patient)
     upcoming = [a for a in rows if a.ends_at > now and a.status in UPCOMING]
     shown = {a.pk for a in upcoming}
+    bound = forms.get("cancel")
+
+    def row(a: Appointment) -> AppointmentRow:
+        if a.status not in CHANGEABLE:
+            return AppointmentRow(a, None)
+        if a.pk == form_for and isinstance(bound, CancelForm):
+            return AppointmentRow(a, bound)
+        return AppointmentRow(a, cancel_form(a))
+
     context = {
         "patient": patient,
-        "upcoming": upcoming,
+        "upcoming": [row(a) for a in upcoming],
         "past": [a for a in reversed(rows) if a.pk not in shown],
-        "changeable": CHANGEABLE,
         "offers": _open_offers(patient),
         "waiting": WaitlistEntry.objects.filter(
             patient=patient,
@@ -497,11 +516,9 @@ def _appointments_page(
         )
         .select_related("clinic", "type")
         .order_by("first_day"),
-        "cancel_form": forms.get("cancel") or CancelForm(),
         "offer_form": forms.get("offer"),
         "form_for": form_for,
         "waitlist_form": forms.get("waitlist") or _waitlist_form(patient),
-        "region_labels": REGION_LABELS,
     }
     return render(request, "booking/appointments.html", context, status=status)
 
@@ -515,7 +532,7 @@ def my_appointments(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=(Role.PATIENT,))
-    form = CancelForm(request.POST)
+    form = cancel_form(appointment, request.POST)
     status = 400
     if form.is_valid():
         try:
@@ -580,14 +597,21 @@ def waitlist(request: AuthedRequest) -> HttpResponse:
     status = 400
     if form.is_valid():
         kind = form.cleaned_data["type"]
+        regions = form.cleaned_data.get("regions", []) if kind.needs_certification else []
         try:
+            if kind.needs_certification and "regions" not in form.fields:
+                raise DomainError(
+                    "Dry needling needs a current safety screening that clears the areas to be "
+                    "treated; please answer the screening questions first.",
+                    field="type",
+                )
             waitlist_join(
                 patient=patient,
                 clinic=kind.clinic,
                 type=kind,
                 first_day=form.cleaned_data["first_day"],
                 last_day=form.cleaned_data["last_day"],
-                planned_regions=form.cleaned_data.get("regions", []) if kind.needs_certification else [],
+                planned_regions=regions,
                 by=request.user,
             )
         except DomainError as exc:

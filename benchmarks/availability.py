@@ -1,0 +1,528 @@
+"""Availability through the database: four weeks at one clinic, and bookings per second.
+
+    .venv/bin/python benchmarks/availability.py [--database sqlite|postgresql|both]
+                                                [--appointments N]
+
+Builds a practice of 20 clinics with 10 therapists each and a year of appointments centred on
+today (about 250,000 by default) with bulk_create, then measures on each database:
+
+- `slots_for()` for a dry needling type at one clinic over four weeks from next Monday: the
+  queries plus the pure function, median and p90 of 30 calls after 3 warm-ups;
+- `available_slots()` alone on the same inputs already in memory, so slots_for / pure says what
+  the database side adds (and `availability_inputs()` alone, to show where the rest goes);
+- bookings per second through `appointment_book()`: distinct screened patients at free starts
+  that cannot collide, each booking its own transaction with its checks and audit rows.
+
+Each database runs in a subprocess of this script with its own settings environment (a
+temporary SQLite file; a fresh PostgreSQL database, on a throwaway cluster from
+`scripts/pg-cluster` unless DATABASE_URL is set). Goals: four weeks in at most 50 ms median,
+slots_for at most 3 times the pure function, at least 100 bookings per second.
+"""
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_CLUSTER = ROOT / "scripts" / "pg-cluster"
+
+CLINICS = 20
+THERAPISTS = 10  # per clinic
+# Three rooms cannot hold the default year: ten therapists seeing about five patients a day
+# need about 48 room-hours a clinic-day, three rooms give 24 inside the working hours.
+ROOMS = 10  # per clinic
+PATIENTS = 2_000  # spread over the clinics, with appointments
+APPOINTMENTS = 250_000
+HOURS = range(8, 16)  # working hours 8-16, appointments on the hour: 45 minutes + 15 buffer
+DAYS = 28
+RUNS = 30
+WARMUPS = 3
+BOOKINGS = 300
+SEED = 20261127
+
+GOAL_MS = 50.0
+GOAL_RATIO = 3.0
+GOAL_BOOKINGS = 100.0
+
+
+# --- parent: machine, databases, summary ------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def run_child(database: str, env: dict[str, str], appointments: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="needlecare-bench.") as tmp:
+        out = Path(tmp) / "result.json"
+        env = {**env, "NEEDLECARE_DATA_DIR": tmp, "NEEDLECARE_DEBUG": "0"}
+        env["DJANGO_SETTINGS_MODULE"] = "needlecare.settings"
+        argv = [sys.executable, __file__, "--child", database, "--out", str(out)]
+        argv += ["--appointments", str(appointments)]
+        result = subprocess.run(argv, env=env, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"the {database} run failed (exit {result.returncode})")
+        return json.loads(out.read_text())
+
+
+def run_sqlite(appointments: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return run_child("sqlite", env, appointments)
+
+
+def run_postgresql(appointments: int) -> dict:
+    import psycopg
+    from psycopg import sql
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    cluster = None
+    if not url:
+        cluster = tempfile.mkdtemp(prefix="needlecare-bench-pg.")
+        subprocess.run([str(PG_CLUSTER), "start", cluster], check=True, stdout=subprocess.DEVNULL)
+        url = (Path(cluster) / "database_url").read_text().strip()
+    try:
+        name = f"needlecare_bench_{os.getpid()}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            parts = urlsplit(url)
+            env = {**os.environ, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}"))}
+            return run_child("postgresql", env, appointments)
+        finally:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+    finally:
+        if cluster is not None:
+            subprocess.run([str(PG_CLUSTER), "stop", cluster], check=False)
+
+
+def summary(results: dict[str, dict]) -> None:
+    names = list(results)
+    rows: list[tuple[str, Callable[[dict], str], str]] = [
+        ("appointments in the year", lambda r: f"{r['appointments']:,}", ""),
+        ("build (bulk_create + index)", lambda r: f"{r['build_s']:.0f} s", ""),
+        ("slots_for, 4 weeks, median", lambda r: f"{r['db_median_ms']:.1f} ms", "<= 50 ms"),
+        ("slots_for, 4 weeks, p90", lambda r: f"{r['db_p90_ms']:.1f} ms", ""),
+        ("  queries per call", lambda r: str(r["queries"]), "fixed"),
+        ("  availability_inputs alone", lambda r: f"{r['inputs_median_ms']:.1f} ms", ""),
+        ("available_slots alone, median", lambda r: f"{r['pure_median_ms']:.1f} ms", ""),
+        ("ratio slots_for / pure", lambda r: f"{r['ratio']:.1f}x", "<= 3x"),
+        ("slots offered", lambda r: f"{r['slots']:,}", ""),
+        ("bookings/s (appointment_book)", lambda r: f"{r['bookings_per_s']:.0f}", ">= 100"),
+        ("  queries per booking", lambda r: str(r["booking_queries"]), ""),
+    ]
+    width = max(len(label) for label, _, _ in rows)
+    print()
+    print(f"{'':<{width}}  " + "  ".join(f"{n:>12}" for n in names) + "  goal")
+    for label, show, goal in rows:
+        cells = "  ".join(f"{show(results[n]):>12}" for n in names)
+        print(f"{label:<{width}}  {cells}  {goal}")
+    for name, r in results.items():
+        missed = []
+        if r["db_median_ms"] > GOAL_MS:
+            missed.append(f"four weeks {r['db_median_ms']:.1f} ms > {GOAL_MS:.0f} ms")
+        if r["ratio"] > GOAL_RATIO:
+            missed.append(f"ratio {r['ratio']:.1f}x > {GOAL_RATIO:.0f}x")
+        if r["bookings_per_s"] < GOAL_BOOKINGS:
+            missed.append(f"{r['bookings_per_s']:.0f} bookings/s < {GOAL_BOOKINGS:.0f}")
+        print(f"{name} ({r['version']}): " + ("; ".join(missed) or "every goal met"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgresql", "both"], default="both", help="default both"
+    )
+    parser.add_argument("--appointments", type=int, default=APPOINTMENTS, metavar="N")
+    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.appointments, Path(args.out))
+        return
+
+    import django
+
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}")
+    print(f"Python {platform.python_version()}, Django {django.get_version()}")
+    wanted = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    runners = {"sqlite": run_sqlite, "postgresql": run_postgresql}
+    results = {name: runners[name](args.appointments) for name in wanted}
+    summary(results)
+
+
+# --- child: one database ---------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Median and p90 wall time in ms of RUNS calls after WARMUPS."""
+    for _ in range(WARMUPS):
+        fn()
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statistics.quantiles(times, n=10)[-1]
+
+
+def child(database: str, appointments: int, out: Path) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+    print(f"\n== {database}: {version} (migrated in {time.perf_counter() - started:.1f} s)")
+    sys.stdout.flush()
+
+    started = time.perf_counter()
+    practice = build(appointments)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    build_s = time.perf_counter() - started
+    print(
+        f"built {practice.appointments:,} appointments, {CLINICS} clinics x {THERAPISTS} "
+        f"therapists, {ROOMS} rooms each, {PATIENTS:,} patients in {build_s:.1f} s"
+    )
+    sys.stdout.flush()
+
+    result = measure(practice)
+    result.update(
+        database=database, version=version, appointments=practice.appointments, build_s=build_s
+    )
+    print(f"slots_for four weeks:   median {result['db_median_ms']:7.2f} ms, ", end="")
+    print(f"p90 {result['db_p90_ms']:7.2f} ms, {result['queries']} queries, ", end="")
+    print(f"{result['slots']:,} slots")
+    print(f"  availability_inputs:  median {result['inputs_median_ms']:7.2f} ms")
+    print(f"available_slots alone:  median {result['pure_median_ms']:7.2f} ms, ", end="")
+    print(f"p90 {result['pure_p90_ms']:7.2f} ms; slots_for / pure = {result['ratio']:.1f}x")
+    print(f"appointment_book:       {result['bookings_per_s']:7.0f} bookings/s ", end="")
+    print(f"({result['bookings']} in {result['bookings_s']:.2f} s, ", end="")
+    print(f"{result['booking_queries']} queries each)")
+    out.write_text(json.dumps(result))
+
+
+class Practice:
+    def __init__(self, **kwargs: object) -> None:
+        self.__dict__.update(kwargs)
+
+
+def year_weekdays(today: dt.date) -> list[dt.date]:
+    first = today - dt.timedelta(days=182)
+    return [day for day in (first + dt.timedelta(days=n) for n in range(365)) if day.weekday() < 5]
+
+
+def build(appointments: int) -> Practice:
+    """The practice and its year of appointments, on a grid so nothing can overlap."""
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from needlecare.accounts.models import Role, User
+    from needlecare.clinics.models import (
+        Clinic,
+        Credential,
+        OpeningHours,
+        Room,
+        StaffMembership,
+        Therapist,
+    )
+    from needlecare.common.time import clinic_today
+    from needlecare.patients.models import Patient
+    from needlecare.scheduling.models import Appointment, AppointmentType, Status, WorkingHours
+
+    rnd = random.Random(SEED)
+    today = clinic_today()
+    weekdays = year_weekdays(today)
+    per_day = appointments / (CLINICS * THERAPISTS * len(weekdays))
+    if per_day > len(HOURS):
+        raise SystemExit(f"{appointments:,} appointments do not fit in a year of working hours")
+    password = make_password(None)
+    bookers_per_clinic = math.ceil((BOOKINGS + 1) / CLINICS)
+
+    with transaction.atomic():
+        clinics = Clinic.objects.bulk_create(
+            Clinic(
+                name=f"Clinic {c + 1:02d}",
+                slug=f"clinic-{c + 1:02d}",
+                city="Stoughton",
+                phone=f"781-555-{c:04d}",
+            )
+            for c in range(CLINICS)
+        )
+        OpeningHours.objects.bulk_create(
+            OpeningHours(clinic=c, weekday=wd, opens=dt.time(7), closes=dt.time(19))
+            for c in clinics
+            for wd in range(5)
+        )
+        rooms = Room.objects.bulk_create(
+            Room(clinic=c, name=f"Room {r + 1}") for c in clinics for r in range(ROOMS)
+        )
+        desk = User.objects.create(
+            email="desk@example.org",
+            full_name="Front Desk",
+            role=Role.FRONT_DESK,
+            password=password,
+        )
+        users = User.objects.bulk_create(
+            User(
+                email=f"therapist{n}@example.org",
+                full_name=f"Therapist {n}",
+                role=Role.THERAPIST,
+                password=password,
+            )
+            for n in range(CLINICS * THERAPISTS)
+        )
+        StaffMembership.objects.bulk_create(
+            [StaffMembership(clinic=c, user=desk) for c in clinics]
+            + [
+                StaffMembership(clinic=clinics[n // THERAPISTS], user=u)
+                for n, u in enumerate(users)
+            ]
+        )
+        therapists = Therapist.objects.bulk_create(
+            Therapist(user=u, title="PT, DPT") for u in users
+        )
+        Credential.objects.bulk_create(
+            Credential(
+                therapist=t,
+                kind=kind,
+                issuer="Board",
+                number=f"{kind}-{t.pk}",
+                valid_from=weekdays[0] - dt.timedelta(days=30),
+                expires_on=weekdays[-1] + dt.timedelta(days=30),
+            )
+            for t in therapists
+            for kind in (Credential.Kind.DRY_NEEDLING, Credential.Kind.PT_LICENSE)
+        )
+        WorkingHours.objects.bulk_create(
+            WorkingHours(
+                therapist=t,
+                clinic=clinics[n // THERAPISTS],
+                weekday=wd,
+                starts=dt.time(HOURS.start),
+                ends=dt.time(HOURS.stop),
+            )
+            for n, t in enumerate(therapists)
+            for wd in range(5)
+        )
+        types = AppointmentType.objects.bulk_create(
+            AppointmentType(
+                clinic=c,
+                code="dry-needling",
+                name="Dry needling treatment",
+                duration_minutes=45,
+                buffer_minutes=15,
+                needs_certification=True,
+            )
+            for c in clinics
+        )
+        per_clinic = PATIENTS // CLINICS
+        patients = Patient.objects.bulk_create(
+            Patient(
+                first_name=f"Patient{n}",
+                last_name=f"Clinic{c}",
+                date_of_birth=dt.date(1980, 5, 17),
+                phone="781-555-0100",
+                preferred_clinic=clinics[c],
+            )
+            for c in range(CLINICS)
+            for n in range(per_clinic + bookers_per_clinic)
+        )
+
+    zone = ZoneInfo(clinics[0].time_zone)
+    now = timezone.now()
+    total = 0
+    bookers = []
+    stride = per_clinic + bookers_per_clinic
+    for c, clinic in enumerate(clinics):
+        staff = [t.pk for t in therapists[c * THERAPISTS : (c + 1) * THERAPISTS]]
+        room_ids = [r.pk for r in rooms[c * ROOMS : (c + 1) * ROOMS]]
+        pool = [p.pk for p in patients[c * stride : c * stride + per_clinic]]
+        bookers += patients[c * stride + per_clinic : (c + 1) * stride]
+        rows = []
+        for d, day in enumerate(weekdays):
+            first = dt.datetime.combine(day, dt.time(HOURS.start), tzinfo=zone).astimezone(dt.UTC)
+            by_hour: list[list[int]] = [[] for _ in HOURS]
+            for t in staff:
+                count = int(per_day) + (rnd.random() < per_day % 1)
+                for h in rnd.sample(range(len(HOURS)), count):
+                    by_hour[h].append(t)
+            for h, busy in enumerate(by_hour):
+                starts = first + dt.timedelta(hours=h)
+                status = Status.COMPLETED if starts < now else Status.CONFIRMED
+                shift = rnd.randrange(ROOMS)
+                for k, t in enumerate(busy):
+                    # Within an hour each therapist, room and patient appears once; hours
+                    # apart never overlap (45 minutes + 15 buffer).
+                    rows.append(
+                        Appointment(
+                            clinic_id=clinic.pk,
+                            type_id=types[c].pk,
+                            therapist_id=t,
+                            room_id=room_ids[(k + shift) % ROOMS],
+                            patient_id=pool[((d * len(HOURS) + h) * THERAPISTS + k) % len(pool)],
+                            starts_at=starts,
+                            ends_at=starts + dt.timedelta(minutes=45),
+                            blocked_until=starts + dt.timedelta(minutes=60),
+                            status=status,
+                            planned_regions=["neck"],
+                            booked_by_id=desk.pk,
+                        )
+                    )
+        with transaction.atomic():
+            Appointment.objects.bulk_create(rows, batch_size=5000)
+        total += len(rows)
+
+    return Practice(
+        today=today,
+        clinics=clinics,
+        types=types,
+        desk=desk,
+        bookers=bookers,
+        appointments=total,
+    )
+
+
+def measure(practice: Practice) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from needlecare.clinics.models import Clinic, Therapist
+    from needlecare.scheduling.availability import available_slots
+    from needlecare.scheduling.models import AppointmentType
+    from needlecare.scheduling.selectors import availability_inputs, slots_for
+    from needlecare.scheduling.services import appointment_book
+    from needlecare.screening.policy import parse_intake
+    from needlecare.screening.services import screening_record
+
+    today = practice.today
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    last = monday + dt.timedelta(days=DAYS - 1)
+    # The middle clinic, fetched afresh as a request would.
+    clinic = Clinic.objects.get(pk=practice.clinics[CLINICS // 2].pk)
+    kind = AppointmentType.objects.get(clinic=clinic, code="dry-needling")
+
+    def through_database() -> list:
+        return slots_for(clinic=clinic, type=kind, first_day=monday, last_day=last)
+
+    with CaptureQueriesContext(connection) as queries:
+        slots = through_database()
+    db_median, db_p90 = timed(through_database)
+
+    def inputs() -> tuple:
+        return availability_inputs(clinic=clinic, first_day=monday, last_day=last)
+
+    inputs_median, _ = timed(inputs)
+    calendar, agendas, patient_busy = inputs()
+
+    def pure() -> list:
+        return available_slots(
+            clinic=calendar,
+            therapists=agendas,
+            first_day=monday,
+            last_day=last,
+            duration=dt.timedelta(minutes=kind.duration_minutes),
+            buffer=dt.timedelta(minutes=kind.buffer_minutes),
+            needs_certification=kind.needs_certification,
+            patient_busy=patient_busy,
+        )
+
+    if pure() != slots:
+        raise SystemExit("available_slots on the inputs disagrees with slots_for")
+    pure_median, pure_p90 = timed(pure)
+
+    # Bookings: distinct screened patients (not timed), at starts that cannot collide with one
+    # another (apart at their clinic), so every call succeeds.
+    intake = parse_intake({"planned_regions": ["neck"], "conditions": []})
+    for patient in practice.bookers:
+        screening_record(patient=patient, intake=intake, by=practice.desk)
+    therapists = {t.pk: t for t in Therapist.objects.select_related("user")}
+    plan = []
+    for place, kind_there in zip(practice.clinics, practice.types, strict=True):
+        waiting = iter(p for p in practice.bookers if p.preferred_clinic_id == place.pk)
+        blocked = dt.timedelta(minutes=kind_there.duration_minutes + kind_there.buffer_minutes)
+        free_from = None
+        for slot in slots_for(clinic=place, type=kind_there, first_day=monday, last_day=last):
+            if free_from is not None and slot.start < free_from:
+                continue
+            patient = next(waiting, None)
+            if patient is None:
+                break
+            plan.append((patient, place, kind_there, therapists[slot.therapist_id], slot.start))
+            free_from = slot.start + blocked
+    plan.sort(key=lambda p: p[4])
+    plan = plan[: BOOKINGS + 1]
+    if len(plan) < BOOKINGS + 1:
+        raise SystemExit(f"only {len(plan)} non-colliding free starts found")
+
+    def book(patient, place, kind_there, therapist, starts_at) -> None:
+        appointment_book(
+            patient=patient,
+            clinic=place,
+            type=kind_there,
+            therapist=therapist,
+            starts_at=starts_at,
+            booked_by=practice.desk,
+            planned_regions=["neck"],
+        )
+
+    with CaptureQueriesContext(connection) as booking_queries:
+        book(*plan[0])  # also the warm-up
+    start = time.perf_counter()
+    for args in plan[1:]:
+        book(*args)
+    bookings_s = time.perf_counter() - start
+
+    return {
+        "db_median_ms": db_median,
+        "db_p90_ms": db_p90,
+        "queries": len(queries),
+        "slots": len(slots),
+        "inputs_median_ms": inputs_median,
+        "pure_median_ms": pure_median,
+        "pure_p90_ms": pure_p90,
+        "ratio": db_median / pure_median,
+        "bookings": BOOKINGS,
+        "bookings_s": bookings_s,
+        "bookings_per_s": BOOKINGS / bookings_s,
+        "booking_queries": len(booking_queries),
+        "first_day": monday.isoformat(),
+    }
+
+
+if __name__ == "__main__":
+    main()
