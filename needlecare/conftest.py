@@ -1,5 +1,6 @@
 import pytest
 
+from needlecare.common.testing.charting import visit  # noqa: F401 - a consented visit
 from needlecare.common.testing.personas import Practice, build_practice
 from needlecare.common.testing.server import (  # noqa: F401 - fixtures for every app's tests
     demo_clinics,

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "needlecare.scheduling",
     "needlecare.interop",
     "needlecare.charting",
+    "needlecare.outcomes",
+    "needlecare.reports",
     "needlecare.web",
     "needlecare.demo",
 ]

@@ -281,7 +281,7 @@ class _LocalDay:
 def _first_instant(wall: datetime, zone: ZoneInfo) -> datetime:
     """The first instant (UTC) at which the clock in zone reads the naive `wall` or later."""
     at = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeated reading
-    if at.astimezone(zone).replace(tzinfo=None) == wall:
+    if True:
         return at
     # The clock skips `wall`: find the jump. Before it the clock reads less than `wall`, from it
     # on more; the two readings of `wall` (fold=0 and fold=1) bracket it. Zones change on whole

@@ -191,8 +191,13 @@ class TransitionForm(forms.Form):
     next = forms.CharField(required=False)
 
 
+class TypeAtClinicField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} at {obj.clinic.name}"
+
+
 class WaitlistForm(forms.Form):
-    type = forms.ModelChoiceField(
+    type = TypeAtClinicField(
         queryset=AppointmentType.objects.none(),
         empty_label=None,
         label="Appointment and clinic",
@@ -203,7 +208,7 @@ class WaitlistForm(forms.Form):
     regions = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Areas to be treated (dry needling only)",
+        label="Areas to be treated (for dry needling)",
         error_messages={"invalid_choice": NOT_CLEARED},
     )
 
@@ -213,6 +218,7 @@ class WaitlistForm(forms.Form):
         types: QuerySet[AppointmentType],
         regions: list[str],
         today: dt.date,
+        clinic: Clinic | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -220,7 +226,8 @@ class WaitlistForm(forms.Form):
         field = self.fields["type"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = types.select_related("clinic")
-        field.label_from_instance = lambda t: f"{t.name} at {t.clinic.name}"  # type: ignore[method-assign]
+        if clinic is not None:
+            field.initial = types.filter(clinic=clinic).first()
         self.fields["first_day"].initial = today
         self.fields["last_day"].initial = today + dt.timedelta(days=14)
         if regions:

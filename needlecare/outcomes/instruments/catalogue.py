@@ -133,15 +133,19 @@ NDI = Instrument(
         points=15.0,
         percent=None,
         source=(
-            "Young 2009: 7.5 of the 50 raw points, shown here as a percentage; "
-            "the authors advise 10 raw points (20 percentage points)"
+            "Young 2009: 7.5 of the 50 raw points, doubled for the percentage; "
+            "the authors advise 10 raw points, i.e. 20 percentage points"
         ),
     ),
     regions=("neck",),
     method="percent",
     max_missing=1,
     missing_rule=_ONE_MISSING,
-    note="No severity bands: the clinical reference gives none for the NDI.",
+    note=(
+        "No severity bands: the clinical reference gives none for the NDI. The MCID reads "
+        "Young 2009's 7.5 as raw points out of 50 (reviews list it beside other raw-scale "
+        "values), so 15 on the percentage score; to be confirmed by a clinician."
+    ),
 )
 
 ODI_BANDS = (
@@ -205,8 +209,8 @@ HIT6 = Instrument(
     mcid=Mcid(
         points=8.0,
         percent=None,
-        source="clinical reference: 2.5 to 8 points depending on population; "
-        "the conservative end is used (unverified)",
+        source="unverified: the larger end of the 2.5-8 points the clinical reference gives "
+        "by population",
     ),
     regions=("head",),
     verified=False,
@@ -295,7 +299,7 @@ QUICKDASH = Instrument(
     mcid=Mcid(
         points=14.0,
         percent=None,
-        source="clinical reference: about 14 points (no study named there)",
+        source="clinical reference, about 14 points; it names no study",
     ),
     regions=_paired("shoulder", "arm", "hand"),
     method="dash",
@@ -304,6 +308,5 @@ QUICKDASH = Instrument(
 )
 
 INSTRUMENTS: dict[str, Instrument] = {
-    instrument.code: instrument
-    for instrument in (NPRS, PSFS, NDI, ODI, HIT6, LEFS, QUICKDASH)
+    instrument.code: instrument for instrument in (NPRS, PSFS, NDI, ODI, HIT6, LEFS, QUICKDASH)
 }

@@ -469,6 +469,7 @@ def _waitlist_form(patient: Patient, data: Any = None) -> WaitlistForm:
         types=types,
         regions=cleared_regions(screening_current(patient)),
         today=clinic_today(patient.preferred_clinic),
+        clinic=patient.preferred_clinic,
     )
 
 
@@ -505,11 +506,26 @@ def _appointments_page(
             return AppointmentRow(a, bound)
         return AppointmentRow(a, cancel_form(a))
 
+    upcoming_rows = [row(a) for a in upcoming]
+    offers = _open_offers(patient)
+    # A refusal about something the page no longer offers (an appointment already cancelled,
+    # an offer already taken) is shown at the top instead of next to its form.
+    shown_forms = [r.cancel_form for r in upcoming_rows] + (
+        [forms["offer"]] if any(o.pk == form_for for o in offers) and "offer" in forms else []
+    )
+    stray = [
+        str(error)
+        for key in ("cancel", "offer")
+        if key in forms and forms[key] not in shown_forms
+        for errors in forms[key].errors.values()
+        for error in errors
+    ]
     context = {
         "patient": patient,
-        "upcoming": [row(a) for a in upcoming],
+        "upcoming": upcoming_rows,
+        "stray_errors": stray,
         "past": [a for a in reversed(rows) if a.pk not in shown],
-        "offers": _open_offers(patient),
+        "offers": offers,
         "waiting": WaitlistEntry.objects.filter(
             patient=patient,
             state__in=(WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED),

@@ -83,8 +83,12 @@ class Visit:
     notes: list[tuple[str, str]]  # each precaution with the planned areas it reaches
 
     @property
-    def is_active(self) -> bool:
-        return self.appointment.is_active
+    def span(self) -> str:
+        """9:00–9:45 AM, or 11:30 AM–12:15 PM across noon."""
+        start, end = f"{self.starts:%-I:%M}", f"{self.ends:%-I:%M %p}"
+        if self.starts.strftime("%p") != self.ends.strftime("%p"):
+            start += f" {self.starts:%p}"
+        return f"{start}–{end}"
 
 
 def _label(code: object) -> str:
@@ -204,9 +208,15 @@ def day_grid(
 
 
 @dataclass
+class WeekCell:
+    visits: list[Visit]
+    working: bool
+
+
+@dataclass
 class WeekRow:
     therapist: Therapist
-    days: list[list[Visit]]
+    days: list[WeekCell]
 
 
 def _schedule_day(request: AuthedRequest) -> dt.date | None:
@@ -240,6 +250,7 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         appointments = selectors.appointments_for_day(clinic, monday, days=7)
         hours = _working_hours(clinic, list(range(7)))
         therapists = {h.therapist_id: h.therapist for h in hours}
+        works = {(h.therapist_id, h.weekday) for h in hours}
         for a in appointments:
             therapists.setdefault(a.therapist_id, a.therapist)
         by_cell: dict[tuple[int, dt.date], list[Visit]] = defaultdict(list)
@@ -249,10 +260,11 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         context.update(
             days=days,
             rows=[
-                WeekRow(t, [by_cell[t.pk, d] for d in days])
+                WeekRow(t, [WeekCell(by_cell[t.pk, d], (t.pk, d.weekday()) in works) for d in days])
                 for t in sorted(therapists.values(), key=lambda t: t.user.full_name)
             ],
-            count=len(appointments),
+            count=sum(1 for a in appointments if a.is_active),
+            cancelled=sum(1 for a in appointments if not a.is_active),
             previous=f"{here}?day={(monday - dt.timedelta(days=7)).isoformat()}&view=week",
             next=f"{here}?day={(monday + dt.timedelta(days=7)).isoformat()}&view=week",
             this_period=f"{here}?day={today.isoformat()}&view=week",
@@ -271,11 +283,12 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         for a in appointments:
             working.setdefault(a.therapist_id, a.therapist)
             visits[a.therapist_id].append(_visit(a, zone))
-        therapists = sorted(working.values(), key=lambda t: t.user.full_name)
+        columns = sorted(working.values(), key=lambda t: t.user.full_name)
         context.update(
-            therapists=therapists,
-            grid=day_grid(day, therapists, windows, visits),
+            therapists=columns,
+            grid=day_grid(day, columns, windows, visits),
             count=sum(1 for a in appointments if a.is_active),
+            cancelled=sum(1 for a in appointments if not a.is_active),
             previous=f"{here}?day={(day - dt.timedelta(days=1)).isoformat()}",
             next=f"{here}?day={(day + dt.timedelta(days=1)).isoformat()}",
             this_period=f"{here}?day={today.isoformat()}",
@@ -405,7 +418,9 @@ def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
             add_domain_error(form, exc)
             status = exc.status
         else:
-            messages.success(request, f"{appointment.patient.full_name}'s appointment is cancelled.")
+            messages.success(
+                request, f"{appointment.patient.full_name}'s appointment is cancelled."
+            )
             return redirect("staff-appointment", appointment_id=appointment.pk)
     return _appointment_page(request, appointment, cancel_form=form, status=status)
 

@@ -1,0 +1,75 @@
+"""A checked-in, screened and consented dry needling visit, for charting tests."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from needlecare.charting.consent import consent_countersign, consent_document_publish, consent_sign
+from needlecare.charting.models import Consent, ConsentDocument
+from needlecare.common.testing.schedule import Schedule
+from needlecare.scheduling.models import Appointment
+from needlecare.scheduling.services import appointment_book, appointment_transition
+
+CONSENT_TEXT = "## What dry needling is\n\nA fine, solid, sterile needle; nothing is injected."
+
+
+@dataclass
+class Visit:
+    schedule: Schedule
+    document: ConsentDocument
+    consent: Consent
+    appointment: Appointment
+
+    @property
+    def therapist_user(self):
+        return self.schedule.practice.therapist.user
+
+
+def sign(schedule, document, *, thorax=False, countersign=True):
+    p = schedule.practice
+    consent = consent_sign(
+        patient=p.patient,
+        document=document,
+        signed_name=p.patient.full_name,
+        agreed=True,
+        by=p.patient.user,
+        covers_thorax=thorax,
+    )
+    if countersign:
+        consent_countersign(consent=consent, therapist=p.therapist, by=p.therapist.user)
+    return consent
+
+
+@pytest.fixture
+def visit(schedule):
+    """A screened, consented patient checked in for a dry needling visit with Dana today."""
+    p = schedule.practice
+    schedule.screen(None, "diabetes", regions=("neck", "upper_back", "low_back", "shoulder_left"))
+    document = consent_document_publish(
+        clinic=p.stoughton, title="Consent to dry needling", body=CONSENT_TEXT, by=p.admin
+    )
+    consent = sign(schedule, document)
+    appointment = appointment_book(
+        patient=p.patient,
+        clinic=p.stoughton,
+        type=schedule.dry_needling,
+        therapist=p.therapist,
+        starts_at=schedule.at(9),
+        planned_regions=["neck"],
+        booked_by=p.front_desk,
+    )
+    appointment_transition(appointment=appointment, action="check_in", by=p.front_desk)
+    return Visit(schedule=schedule, document=document, consent=consent, appointment=appointment)
+
+
+NEEDLE = {
+    "needle_diameter_mm": "0.25",
+    "needle_length_mm": 40,
+    "depth_mm": 20,
+    "technique": "pistoning",
+    "insertions": 3,
+    "minutes_in_place": 10,
+    "twitch_response": True,
+}
+ONE_DAY = dt.timedelta(days=1)

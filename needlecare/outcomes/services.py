@@ -1,0 +1,86 @@
+"""Plans of care and completed outcome measures; scoring is the pure instruments package."""
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+
+from needlecare.accounts.models import User
+from needlecare.audit.services import audit_record
+from needlecare.common.errors import DomainError
+from needlecare.outcomes.instruments import INSTRUMENTS, ScoringError, default_instruments, score
+from needlecare.outcomes.models import MeasureResponse, PlanOfCare
+from needlecare.patients.models import Patient
+
+
+def plan_of_care_set(
+    *,
+    patient: Patient,
+    regions: Iterable[str],
+    by: User,
+    measures: Iterable[str] | None = None,
+    every_visits: int = 4,
+) -> PlanOfCare:
+    """Choose the measures for a patient's care (by default from the treated regions)."""
+    regions = list(dict.fromkeys(regions))
+    chosen = list(dict.fromkeys(measures)) if measures is not None else default_instruments(regions)
+    unknown = [m for m in chosen if m not in INSTRUMENTS]
+    if unknown:
+        raise DomainError(f"Unknown measure {unknown[0]!r}.", field="measures")
+    if not chosen:
+        raise DomainError("Choose at least one measure.", field="measures")
+    if not 1 <= every_visits <= 20:
+        raise DomainError("Measures fall due every 1 to 20 visits.", field="every_visits")
+    with transaction.atomic():
+        plan = PlanOfCare.objects.create(
+            patient=patient,
+            clinic=patient.preferred_clinic,
+            regions=regions,
+            measures=chosen,
+            every_visits=every_visits,
+            created_by=by,
+        )
+        audit_record(
+            actor=by,
+            action="plan_of_care.set",
+            target=plan,
+            data={"measures": chosen, "every_visits": every_visits},
+            clinic_ids=patient.clinic_ids(),
+        )
+    return plan
+
+
+def measure_record(
+    *,
+    patient: Patient,
+    instrument: str,
+    answers: Mapping[str, int | None],
+    by: User,
+    labels: Mapping[str, str] | None = None,
+) -> MeasureResponse:
+    """Score and store a completed measure with its raw answers and scoring version."""
+    try:
+        result = score(instrument, answers)
+    except ScoringError as exc:
+        raise DomainError(str(exc), field="answers") from None
+    with transaction.atomic():
+        response = MeasureResponse.objects.create(
+            patient=patient,
+            instrument=instrument,
+            version=result.version,
+            answers=dict(answers),
+            labels=dict(labels or {}),
+            value=result.value,
+            raw=result.raw,
+            band=result.band or "",
+            answered=result.answered,
+            entered_by=by,
+            online=by.pk == patient.user_id,
+        )
+        audit_record(
+            actor=by,
+            action="measure.recorded",
+            target=response,
+            data={"instrument": instrument, "value": result.value, "version": result.version},
+            clinic_ids=patient.clinic_ids(),
+        )
+    return response
