@@ -185,16 +185,22 @@ def main() -> None:
 # --- child: one database ---------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, float]:
-    """Median and p90 wall time in ms of RUNS calls after WARMUPS."""
+def timed(*fns: Callable[[], object]) -> list[tuple[float, float]]:
+    """Median and p90 wall time in ms of each function over RUNS rounds after WARMUPS.
+
+    The functions take turns within each round, so a busy machine slows them alike and the
+    ratios between them hold.
+    """
     for _ in range(WARMUPS):
-        fn()
-    times = []
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), statistics.quantiles(times, n=10)[-1]
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append((time.perf_counter() - start) * 1000)
+    return [(statistics.median(t), statistics.quantiles(t, n=10)[-1]) for t in times]
 
 
 def child(database: str, appointments: int, out: Path) -> None:
@@ -457,12 +463,10 @@ def measure(practice: Practice) -> dict:
 
     with CaptureQueriesContext(connection) as queries:
         slots = through_database()
-    db_median, db_p90 = timed(through_database)
 
     def inputs() -> tuple:
         return availability_inputs(clinic=clinic, first_day=monday, last_day=last)
 
-    inputs_median, _ = timed(inputs)
     calendar, agendas, patient_busy = inputs()
 
     def pure() -> list:
@@ -479,7 +483,9 @@ def measure(practice: Practice) -> dict:
 
     if pure() != slots:
         raise SystemExit("available_slots on the inputs disagrees with slots_for")
-    pure_median, pure_p90 = timed(pure)
+    (db_median, db_p90), (inputs_median, _), (pure_median, pure_p90) = timed(
+        through_database, inputs, pure
+    )
 
     # Bookings: distinct screened patients (not timed), at starts that cannot collide with one
     # another (apart at their clinic), so every call succeeds.

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -46,6 +47,12 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, body, status=exc.status)
 
 
+@api.exception_handler(DjangoValidationError)
+def invalid_record(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    # A model refused a value the schema let through: still the caller's input, still a 400.
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+
+
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     # One status for every kind of bad input (400), with the problems named in one sentence.
@@ -60,6 +67,7 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from needlecare.charting.api import router as charting_router
     from needlecare.clinics.api import router as clinics_router
     from needlecare.patients.api import router as patients_router
     from needlecare.scheduling.api import router as scheduling_router
@@ -69,6 +77,7 @@ def _register_routers() -> None:
     api.add_router("/patients", patients_router)
     api.add_router("/screening", screening_router)
     api.add_router("/scheduling", scheduling_router)
+    api.add_router("/charting", charting_router)
 
 
 _register_routers()

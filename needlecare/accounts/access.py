@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.http import Http404, HttpRequest
 
 from needlecare.accounts.models import STAFF_ROLES, Role, User
+from needlecare.charting.models import TreatmentSession
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
 from needlecare.scheduling.models import Appointment
@@ -181,3 +182,23 @@ def access_appointment(
     return Appointment.objects.select_related(
         "clinic", "type", "therapist__user", "room", "patient"
     ).get(pk=appointment_id)
+
+
+CLINICAL = (Role.THERAPIST, Role.CLINIC_ADMIN)
+
+
+def access_session(user: User, session_id: int) -> TreatmentSession:
+    """A treatment record at one of the user's clinics, for clinical staff only (never the
+    front desk, never a patient), else not found."""
+    if not user.is_authenticated or user.role not in CLINICAL:
+        raise Http404("No such session.")
+    session = (
+        TreatmentSession.objects.filter(pk=session_id)
+        .select_related(
+            "patient", "therapist__user", "clinic", "appointment", "screening", "consent"
+        )
+        .first()
+    )
+    if session is None or session.clinic_id not in staff_clinic_ids(user):
+        raise Http404("No such session.")
+    return session

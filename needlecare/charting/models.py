@@ -93,20 +93,12 @@ class Consent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The patient's part never changes; only the countersignature may be added, once.
         if self.pk is not None:
+            fields = ("signed_name", "agreed", "covers_thorax", "document_id")
             stored = (
-                Consent.objects.filter(pk=self.pk)
-                .values(
-                    "signed_name", "agreed", "covers_thorax", "document_id", "countersigned_by_id"
-                )
-                .get()
+                Consent.objects.filter(pk=self.pk).values_list(*fields, "countersigned_by_id").get()
             )
-            mine = {
-                "signed_name": self.signed_name,
-                "agreed": self.agreed,
-                "covers_thorax": self.covers_thorax,
-                "document_id": self.document_id,
-            }
-            if any(stored[k] != v for k, v in mine.items()) or stored["countersigned_by_id"]:
+            mine = tuple(getattr(self, f) for f in fields)
+            if stored[:-1] != mine or stored[-1] is not None:
                 raise ValueError("A signed consent is never edited; ask the patient to sign again.")
         super().save(*args, **kwargs)
 

@@ -25,7 +25,7 @@ from needlecare.charting.models import (
 )
 from needlecare.charting.muscles import MUSCLE_INFO, THORAX
 from needlecare.clinics.selectors import therapist_can_dry_needle
-from needlecare.common.errors import DomainError
+from needlecare.common.errors import DomainError, validate
 from needlecare.common.time import clinic_today
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.screening.gate import screening_gate
@@ -161,8 +161,9 @@ def session_update(*, session: TreatmentSession, by: User, **fields: Any) -> Tre
     with transaction.atomic():
         for name, value in fields.items():
             setattr(session, name, value)
-        session.full_clean(
-            exclude=["appointment", "patient", "therapist", "clinic", "screening", "consent"]
+        validate(
+            session,
+            exclude=["appointment", "patient", "therapist", "clinic", "screening", "consent"],
         )
         session.save()
         audit_record(
@@ -232,7 +233,7 @@ def needling_add(
         minutes_in_place=minutes_in_place,
         referred_pain=referred_pain,
     )
-    record.full_clean(exclude=["session"])
+    validate(record, exclude=["session"])
     with transaction.atomic():
         record.save()
         if region not in session.regions:
@@ -306,7 +307,7 @@ def adverse_event_record(*, session: TreatmentSession, by: User, **fields: Any) 
     if by.role not in (Role.THERAPIST, Role.CLINIC_ADMIN):
         raise DomainError("Only clinical staff record adverse events.")
     event = AdverseEvent(session=session, recorded_by=by, **fields)
-    event.full_clean(exclude=["session", "recorded_by"])
+    validate(event, exclude=["session", "recorded_by"])
     follow_up = fields.get("follow_up_on")
     if follow_up is not None and follow_up < timezone.localdate() - dt.timedelta(days=365):
         raise DomainError("Check the follow-up date.", field="follow_up_on")

@@ -17,7 +17,7 @@ from needlecare.clinics.models import (
     StaffMembership,
     Therapist,
 )
-from needlecare.common.errors import DomainError
+from needlecare.common.errors import DomainError, validate
 
 
 def _therapist_clinic_ids(therapist: Therapist) -> list[int]:
@@ -27,7 +27,7 @@ def _therapist_clinic_ids(therapist: Therapist) -> list[int]:
 def clinic_create(*, by: Any, **fields: Any) -> Clinic:
     """Open a clinic."""
     clinic = Clinic(**fields)
-    clinic.full_clean()
+    validate(clinic)
     with transaction.atomic():
         clinic.save()
         audit_record(
@@ -43,7 +43,7 @@ def clinic_update(*, clinic: Clinic, by: Any, **fields: Any) -> Clinic:
     }
     for key, value in fields.items():
         setattr(clinic, key, value)
-    clinic.full_clean()
+    validate(clinic)
     with transaction.atomic():
         clinic.save()
         audit_record(
@@ -83,7 +83,7 @@ def closure_add(
 ) -> Closure:
     """Close a clinic for a day or a run of days."""
     closure = Closure(clinic=clinic, starts_on=starts_on, ends_on=ends_on, reason=reason, kind=kind)
-    closure.full_clean()
+    validate(closure)
     with transaction.atomic():
         closure.save()
         audit_record(
@@ -99,7 +99,7 @@ def closure_add(
 def room_add(*, clinic: Clinic, name: str, by: Any) -> Room:
     """Add a treatment room to a clinic."""
     room = Room(clinic=clinic, name=name)
-    room.full_clean()
+    validate(room)
     with transaction.atomic():
         room.save()
         audit_record(actor=by, action="clinic.room_added", target=room, clinic_ids=[clinic.pk])
@@ -159,7 +159,7 @@ def credential_add(
     )
     if valid_from > expires_on:
         raise DomainError("A credential cannot expire before it is valid.", field="expires_on")
-    credential.full_clean(validate_constraints=False)
+    validate(credential)
     try:
         with transaction.atomic():
             credential.save()

@@ -9,7 +9,7 @@ from needlecare.accounts.models import Role, User
 from needlecare.accounts.services import user_create
 from needlecare.audit.services import audit_record
 from needlecare.clinics.models import Clinic
-from needlecare.common.errors import DomainError
+from needlecare.common.errors import DomainError, validate
 from needlecare.common.time import clinic_today
 from needlecare.patients.models import Patient, Physician
 
@@ -44,7 +44,7 @@ def _physician(physician: dict[str, str] | None) -> Physician | None:
     if not physician or not (physician.get("name") or "").strip():
         return None
     record = Physician(**{k: (v or "").strip() for k, v in physician.items()})
-    record.full_clean()
+    validate(record)
     record.save()
     return record
 
@@ -68,7 +68,7 @@ def _create(
     )
     patient.email = email
     patient.referring_physician = _physician(physician)
-    patient.full_clean()
+    validate(patient)
     patient.save()
     audit_record(
         actor=by,

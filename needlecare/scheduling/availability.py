@@ -178,7 +178,7 @@ def available_slots(
         next_day = day + _DAY
         next_start = _first_instant(datetime.combine(next_day, _MIDNIGHT), zone)
         weekday = day.weekday()
-        if opening[weekday] and not any(day in c for c in clinic.closures):
+        if opening[weekday]:
             local = _LocalDay(day, day_start, next_start, zone)
             grid = local.grid(step, opening[weekday])
             takers: list[list[int] | None] = [None] * len(grid)
@@ -281,7 +281,7 @@ class _LocalDay:
 def _first_instant(wall: datetime, zone: ZoneInfo) -> datetime:
     """The first instant (UTC) at which the clock in zone reads the naive `wall` or later."""
     at = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeated reading
-    if True:
+    if at.astimezone(zone).replace(tzinfo=None) == wall:
         return at
     # The clock skips `wall`: find the jump. Before it the clock reads less than `wall`, from it
     # on more; the two readings of `wall` (fold=0 and fold=1) bracket it. Zones change on whole

@@ -8,14 +8,14 @@ from django.db import transaction
 
 from needlecare.audit.services import audit_record
 from needlecare.clinics.models import Clinic, Therapist
-from needlecare.common.errors import DomainError
+from needlecare.common.errors import DomainError, validate
 from needlecare.scheduling.models import AppointmentType, TimeOff, WorkingHours
 
 
 def appointment_type_create(*, clinic: Clinic, by: Any, **fields: Any) -> AppointmentType:
     """Offer a new kind of appointment at a clinic."""
     kind = AppointmentType(clinic=clinic, **fields)
-    kind.full_clean()
+    validate(kind)
     with transaction.atomic():
         kind.save()
         audit_record(

@@ -169,7 +169,6 @@ def booking_steps(
         "clinic": clinic,
         "summary": [],
         "steps": ("Patient" if staff else "Clinic", "Appointment", "Time", "Confirm"),
-        "post_attempt": request.method == "POST",
     }
     invalid = False
 
@@ -255,7 +254,7 @@ def booking_steps(
     chosen_regions = times_form.cleaned_data.get("regions", [])
     keep.update(therapist=therapist_id or "any", week=week.isoformat(), regions=chosen_regions)
 
-    slot_form = SlotStepForm(data if "slot" in data else None)
+    slot_form = SlotStepForm(data if data.get("slot") else None)
     if slot_form.is_bound and slot_form.is_valid():
         chosen = slot_form.cleaned_data["slot"]
         if chosen.therapist_id not in names:

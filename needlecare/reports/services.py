@@ -1,0 +1,127 @@
+"""Writing letters: render the PDF first (slow I/O, no transaction), then store it, audited."""
+
+import hashlib
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from needlecare.accounts.models import Role, User
+from needlecare.audit.services import audit_record
+from needlecare.clinics.models import Therapist
+from needlecare.common.errors import DomainError, NotAllowed
+from needlecare.outcomes.selectors import measure_progress
+from needlecare.patients.models import Patient, Physician
+from needlecare.reports.models import Letter
+from needlecare.reports.pdf import (
+    clearance_reasons,
+    clearance_request_pdf,
+    physician_address,
+    progress_letter_pdf,
+)
+from needlecare.reports.selectors import adverse_events_of, sessions_signed
+from needlecare.screening.selectors import screening_current
+
+
+def letter_create(*, patient: Patient, kind: str, pdf: bytes, recipient: str, by: User) -> Letter:
+    """Store a rendered letter's file and its row together, audited."""
+    if not by.is_clinic_staff:
+        raise NotAllowed("Only clinic staff write letters.")
+    if kind not in Letter.Kind.values:
+        raise DomainError(f"Unknown kind of letter {kind!r}.", field="kind")
+    if not pdf.startswith(b"%PDF-"):
+        raise DomainError("A letter is stored as a PDF.", field="pdf")
+    if not recipient.strip():
+        raise DomainError("Say who the letter is for.", field="recipient")
+    letter = Letter(patient=patient, kind=kind, recipient=recipient.strip(), created_by=by)
+    # A random name: the file's name says nothing about the patient.
+    letter.pdf.save(f"{kind}-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            letter.save()
+            audit_record(
+                actor=by,
+                action="letter.created",
+                target=letter,
+                data={
+                    "kind": kind,
+                    "file": letter.pdf.name,
+                    "bytes": len(pdf),
+                    "sha256": hashlib.sha256(pdf).hexdigest(),
+                },
+                clinic_ids=patient.clinic_ids(),
+            )
+    except BaseException:
+        # No row, no file: the write is all or nothing.
+        if letter.pdf.name:
+            letter.pdf.storage.delete(letter.pdf.name)
+        raise
+    return letter
+
+
+def _physician(patient: Patient) -> Physician:
+    if patient.referring_physician is None:
+        raise DomainError(
+            f"{patient.full_name} has no referring physician on record; add one before "
+            "writing to them."
+        )
+    return patient.referring_physician
+
+
+def _therapist(by: User) -> Therapist:
+    therapist = Therapist.objects.filter(user=by).select_related("user").first()
+    if by.role != Role.THERAPIST or therapist is None:
+        raise NotAllowed("Only a therapist signs a letter about a patient's treatment.")
+    return therapist
+
+
+def progress_letter_create(*, patient: Patient, by: User, plan_text: str | None = None) -> Letter:
+    """Write the progress letter to the referring physician from the signed sessions."""
+    physician = _physician(patient)
+    author = _therapist(by)
+    sessions = sessions_signed(patient)
+    if not sessions:
+        raise DomainError(f"{patient.full_name} has no signed dry needling sessions to report.")
+    if plan_text is None:
+        plans = [s.plan for s in sessions if s.plan.strip()]
+        plan_text = plans[-1] if plans else ""
+    pdf = progress_letter_pdf(
+        patient=patient,
+        sessions=sessions,
+        measures=measure_progress(patient),
+        adverse_events=adverse_events_of(patient),
+        plan_text=plan_text,
+        author=author,
+    )
+    return letter_create(
+        patient=patient,
+        kind=Letter.Kind.PROGRESS,
+        pdf=pdf,
+        recipient="\n".join(physician_address(physician)),
+        by=by,
+    )
+
+
+def clearance_request_create(*, patient: Patient, by: User) -> Letter:
+    """Ask the referring physician for a recommendation the current screening needs."""
+    if not by.is_clinic_staff:
+        raise NotAllowed("Only clinic staff write letters.")
+    physician = _physician(patient)
+    screening = screening_current(patient)
+    if screening is None:
+        raise DomainError(f"{patient.full_name} has no current screening; screen them first.")
+    if not clearance_reasons(screening):
+        raise DomainError(
+            f"{patient.full_name}'s current screening needs no physician's recommendation."
+        )
+    # Signed by the therapist when a therapist writes it, else by the member of staff.
+    therapist = Therapist.objects.filter(user=by).select_related("user").first()
+    author: Therapist | User = therapist if therapist is not None else by
+    pdf = clearance_request_pdf(patient=patient, screening=screening, author=author)
+    return letter_create(
+        patient=patient,
+        kind=Letter.Kind.CLEARANCE_REQUEST,
+        pdf=pdf,
+        recipient="\n".join(physician_address(physician)),
+        by=by,
+    )
