@@ -1,8 +1,10 @@
 """Outcome progress as an accessible SVG chart and a plain sentence. Pure: no Django, no I/O.
 
 Matplotlib is driven without pyplot: each chart is a `Figure` on its own Agg canvas, so no
-global figure state is created or shared. The few settings read at save time (rcParams) are
-set inside `rc_context` under a lock, because Matplotlib is not thread-safe and the server is.
+global figure state is created or shared, and no GUI backend is ever chosen. The chart's
+settings (fonts, fixed SVG ids) are rcParams, read as artists are made and as the SVG is
+written; both happen inside `rc_context` under a lock, because rcParams are process-wide and
+the server is multi-threaded.
 """
 
 import datetime as dt

@@ -197,7 +197,9 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def _outcome(progress: Progress, sessions: Sequence[TreatmentSession], clinic: Clinic) -> dict:
+def _outcome(
+    progress: Progress, sessions: Sequence[TreatmentSession], clinic: Clinic
+) -> dict[str, Any]:
     zone = clinic_zone(clinic)
     instrument = INSTRUMENTS[progress.instrument]
     points = [(timezone.localtime(r.completed_at, zone), r.value) for r in progress.points]

@@ -168,7 +168,7 @@ def available_slots(
             continue
         starts, ends = _merged(agenda.time_off, agenda.busy, patient_busy)
         # A start s collides with busy [a, b) exactly when a - blocked < s < b.
-        collides_after = [a - blocked for a in starts]
+        collides_after = [a - duration for a in starts]
         agendas.append((agenda.therapist_id, windows, collides_after, ends, agenda.certified))
 
     slots: list[Slot] = []
@@ -178,7 +178,7 @@ def available_slots(
         next_day = day + _DAY
         next_start = _first_instant(datetime.combine(next_day, _MIDNIGHT), zone)
         weekday = day.weekday()
-        if opening[weekday]:
+        if opening[weekday] and not any(day in c for c in clinic.closures):
             local = _LocalDay(day, day_start, next_start, zone)
             grid = local.grid(step, opening[weekday])
             takers: list[list[int] | None] = [None] * len(grid)

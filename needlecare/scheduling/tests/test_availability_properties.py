@@ -125,9 +125,10 @@ def requests(draw: st.DrawFn, change_days_only: bool = False) -> dict:
         days = draw(st.integers(1, 3))
     zone = ZoneInfo(zone_name)
     last_day = first_day + timedelta(days=days - 1)
-    # Busy time is drawn over the local days and a day either side.
-    base = minute_of(datetime.combine(first_day, time(0), tzinfo=UTC)) - 36 * 60
-    span = (days + 3) * 1440
+    # Busy time starts anywhere from 18 hours before the first day's UTC midnight to 12 hours
+    # after the last day's: every zone's local days, and a little either side.
+    base = minute_of(datetime.combine(first_day, time(0), tzinfo=UTC)) - 18 * 60
+    span = days * 1440 + 30 * 60
 
     def busy(most: int, longest: int) -> st.SearchStrategy:
         return intervals(zone, base, span, most, longest)
@@ -150,13 +151,13 @@ def requests(draw: st.DrawFn, change_days_only: bool = False) -> dict:
             therapist_id=t,
             working=draw(hours),
             time_off=draw(busy(1, 600)),
-            busy=draw(busy(6, 120)),
+            busy=draw(busy(8, 120)),
             certified=draw(date_ranges(first_day, days, 2)),
         )
         for t in therapist_ids
     ]
     # Mostly early in the range, so that it cuts some starts without emptying it.
-    now = st.integers(base + 24 * 60, base + (36 + 12 * days) * 60).map(instant)
+    now = st.integers(base + 12 * 60, base + (18 + 12 * days) * 60).map(instant)
     not_before = draw(st.one_of(st.none(), now))
     return {
         "clinic": clinic,
