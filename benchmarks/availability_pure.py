@@ -4,10 +4,12 @@
 
 The case the booking pages ask for: a clinic in New York open 08:00-18:00 on weekdays and
 09:00-13:00 on Saturdays, 10 rooms, 10 therapists working 8-hour shifts, about 50 appointments
-per therapist-week (each in a room, with a 10-minute buffer), some time off, a patient with two
-appointments, 28 days that include the spring-forward Sunday, 45-minute dry needling visits on a
-15-minute grid. Inputs are built once (seeded); the figure is the median wall time of the call
-alone, pinned to one core. The database side is measured elsewhere.
+per therapist-week (each in a room, with a 10-minute buffer), an afternoon off each (written in
+New York time and overlapping booked visits, so it takes the converting and merging paths), a
+closed day, one certification lapsing, a patient with two appointments, 28 days that include the
+spring-forward Sunday, 45-minute dry needling visits on a 15-minute grid. Inputs are built once
+(seeded); the figure is the median wall time of the call alone, pinned to one core. The database
+side is measured elsewhere.
 """
 
 import os

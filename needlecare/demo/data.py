@@ -223,3 +223,85 @@ WORKING_HOURS: dict[str, dict[str, list[tuple[int, dt.time, dt.time]]]] = {
         "foxboro": [(d, dt.time(8, 0), dt.time(16, 0)) for d in range(5)],
     },
 }
+
+# The consent form each clinic publishes as version 1, in needlecare's own words, covering what
+# the clinical reference's "Informed consent: what it covers" lists. Paragraphs are separated by
+# blank lines; "## " starts a heading (see charting.models.ConsentDocument).
+CONSENT_TITLE = "Consent to dry needling"
+CONSENT_BODY = """\
+## What dry needling is
+
+Dry needling is a treatment given by a physical therapist. A very fine, solid needle is passed \
+through the skin into a tight or painful muscle, or into the tendon, ligament or connective \
+tissue around it. Every needle is sterile, used once and then thrown away. Nothing is injected: \
+the needle is "dry", which is where the name comes from.
+
+Dry needling is not acupuncture. Acupuncture comes from traditional Chinese medicine and places \
+needles along meridians. Dry needling is based on Western anatomy and on the examination your \
+therapist has made of your muscles and movement.
+
+## Why it is offered and what it may do
+
+Your therapist offers dry needling as one part of your physical therapy plan, for example for \
+muscle pain, trigger points, neck or low back pain, headaches, sprains and strains, or stiffness \
+that limits your movement. The aim is to ease pain, help you move more freely and help the \
+tissue heal. Your therapist will explain which areas they plan to treat and why.
+
+Many people feel less pain or move more easily after a few sessions, but no result can be \
+promised. How much it helps, and for how long, differs from person to person.
+
+## Common effects
+
+These are usually mild and pass within a day or two. Out of every 100 treatments, roughly:
+Bruising where a needle went in: about 8.
+Bleeding at a needle site (usually a drop or two): between 5 and 16.
+Soreness or pain during or after treatment: a few, usually gone within 48 hours.
+Tiredness, drowsiness, a headache or feeling sick: rare, well under 1.
+Some people feel faint or light-headed during treatment; tell your therapist at once if you do.
+
+## Rare but serious risks
+
+Serious problems are very rare: large studies found fewer than 1 in 1,000 treatments.
+
+A collapsed lung (pneumothorax) can happen if a needle in the chest or upper back reaches the \
+lung. Your therapist takes special care in these areas, and you will be asked to accept this \
+risk separately before they are treated. Warning signs are shortness of breath, chest pain, a \
+dry cough, or pain when breathing in. They can start hours after treatment. If you notice any \
+of them, seek medical care straight away (call 911 in an emergency) and tell the clinic.
+
+Other rare risks are irritation of or injury to a nerve (numbness, tingling or weakness), an \
+infection at a needle site, a needle breaking, and puncture of a blood vessel or an organ.
+
+## Other choices
+
+You do not have to have dry needling. Other treatments include manual therapy, exercise, \
+stretching, heat or cold, and advice on activity and posture. Your therapist can talk these \
+through with you.
+
+## Electrical stimulation
+
+Sometimes a small electrical current is passed between two needles. Your therapist will ask \
+before using it. It is not used if you have a pacemaker, a defibrillator or another implanted \
+electronic device, or epilepsy that is not controlled.
+
+## Your part
+
+I confirm that the answers I gave in the safety screening are true and complete to the best of \
+my knowledge. I will tell my therapist before each treatment if anything has changed, such as a \
+new medicine, a pregnancy, an illness or an operation.
+
+I have had the chance to ask questions, and they have been answered to my satisfaction.
+
+I understand that I may refuse dry needling, or ask my therapist to stop at any time, without it \
+affecting the rest of my care.
+
+## Who treats you
+
+Dry needling is given only by a licensed physical therapist who has completed training and \
+certification in dry needling. Your therapist countersigns this form with their name and \
+qualifications, and you may ask to see their certificate.
+
+This consent covers a course of treatment. You will be asked to sign again if the treatment \
+plan changes, before a first treatment of the chest or upper back, if your health changes, or \
+when this form is updated.
+"""

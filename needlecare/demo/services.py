@@ -6,6 +6,7 @@ from django.db import transaction
 
 from needlecare.accounts.models import User
 from needlecare.accounts.services import user_create
+from needlecare.charting.consent import consent_document_current, consent_document_publish
 from needlecare.clinics import services as clinic_services
 from needlecare.clinics.models import Clinic, Credential, Therapist
 from needlecare.common.time import clinic_today
@@ -121,6 +122,15 @@ def _scheduling(result: DemoResult, clinics: dict[str, Clinic]) -> None:
                 result.created.append(f"hours of {email} at {slug}")
 
 
+def _consent(result: DemoResult, clinics: dict[str, Clinic]) -> None:
+    for clinic in clinics.values():
+        if consent_document_current(clinic) is None:
+            consent_document_publish(
+                clinic=clinic, title=data.CONSENT_TITLE, body=data.CONSENT_BODY, by=None
+            )
+            result.created.append(f"consent form at {clinic.name}")
+
+
 def demo_load() -> DemoResult:
     """Load the demo practice; running it again adds nothing and changes nothing."""
     result = DemoResult()
@@ -129,4 +139,5 @@ def demo_load() -> DemoResult:
         _staff(result, clinics)
         _patients(result, clinics)
         _scheduling(result, clinics)
+        _consent(result, clinics)
     return result

@@ -52,7 +52,9 @@ class Interval:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("An Interval needs timezone-aware datetimes.")
-        if self.end < self.start:
+        # In UTC: two datetimes sharing a ZoneInfo compare by wall clock, so 01:30 EST would
+        # come before 01:45 EDT on the fall-back night.
+        if _utc(self.end) < _utc(self.start):
             raise ValueError("An Interval cannot end before it starts.")
 
 
@@ -168,7 +170,7 @@ def available_slots(
             continue
         starts, ends = _merged(agenda.time_off, agenda.busy, patient_busy)
         # A start s collides with busy [a, b) exactly when a - blocked < s < b.
-        collides_after = [a - duration for a in starts]
+        collides_after = [a - blocked for a in starts]
         agendas.append((agenda.therapist_id, windows, collides_after, ends, agenda.certified))
 
     slots: list[Slot] = []
@@ -192,20 +194,7 @@ def available_slots(
                         lo = earliest
                     if hi < lo:
                         continue
-                    # Walk the busy intervals that can touch [lo, hi]; between them are free runs.
-                    i = bisect_right(ends, lo)
-                    n = len(ends)
-                    free: list[tuple[datetime, datetime]] = []
-                    while lo <= hi:
-                        if i == n or collides_after[i] >= hi:
-                            free.append((lo, hi))
-                            break
-                        if collides_after[i] >= lo:
-                            free.append((lo, collides_after[i]))
-                        if ends[i] > lo:
-                            lo = ends[i]
-                        i += 1
-                    for a, b in free:
+                    for a, b in _free_runs(lo, hi, collides_after, ends):
                         for j in range(bisect_left(grid, a), bisect_right(grid, b)):
                             taken = takers[j]
                             if taken is None:
@@ -337,6 +326,23 @@ def _merged(*sources: Sequence[Interval]) -> tuple[list[datetime], list[datetime
             merged_starts.append(a)
             merged_ends.append(b)
     return merged_starts, merged_ends
+
+
+def _free_runs(
+    lo: datetime, hi: datetime, collides_after: list[datetime], ends: list[datetime]
+) -> list[tuple[datetime, datetime]]:
+    """The closed runs of starts in [lo, hi] that collide with no busy interval."""
+    runs = []
+    i = bisect_right(ends, lo)  # busy time over by lo cannot collide with a start from lo on
+    while lo <= hi:
+        if i == len(ends) or collides_after[i] >= hi:
+            runs.append((lo, hi))
+            break
+        if collides_after[i] >= lo:
+            runs.append((lo, collides_after[i]))
+        lo = max(lo, ends[i])
+        i += 1
+    return runs
 
 
 def _free_room(

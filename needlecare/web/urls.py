@@ -46,5 +46,6 @@ urlpatterns = [
         name="staff-clearance-letter",
     ),
     path("", include("needlecare.web.urls_scheduling")),
+    path("", include("needlecare.web.urls_charting")),
     path("", include("needlecare.interop.urls")),
 ]

@@ -468,3 +468,29 @@ def test_busy_time_across_the_change_is_measured_in_real_time():
         "03:00 EST",
         "03:30 EST",
     ]
+
+
+def test_busy_time_written_in_new_york_time_across_the_fall_back_is_read_as_real_time():
+    # 01:45 EDT to 01:15 EST reads backwards on the clock but is thirty real minutes.
+    busy = Interval(
+        datetime(2026, 11, 1, 1, 45, tzinfo=NY), datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY)
+    )
+    night = sunday(((0, 4),))
+
+    offered = slots(
+        clinic(opening=night),
+        [therapist(working=night, busy=(busy,))],
+        first_day=FALL_BACK,
+        step=30 * MINUTES,
+        minutes=30,
+    )
+
+    assert readings(offered) == [
+        "00:00 EDT",
+        "00:30 EDT",
+        "01:00 EDT",
+        "02:00 EST",
+        "02:30 EST",
+        "03:00 EST",
+        "03:30 EST",
+    ]

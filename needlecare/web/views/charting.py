@@ -1,0 +1,400 @@
+"""Treatment record pages: open a session behind its gates, chart it, sign it, add to it; and
+the clinic's adverse event report.
+
+Who may do what: the appointment's therapist charts and signs; every clinician of the clinic
+(therapists and clinic admins) reads the record, adds addenda once it is signed and records
+adverse events, as the services allow; the front desk and patients never see treatment notes.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from needlecare.accounts.access import (
+    CLINICAL,
+    AuthedRequest,
+    access_appointment,
+    access_clinic,
+    access_session,
+    allow,
+)
+from needlecare.accounts.models import Role
+from needlecare.charting import selectors, services
+from needlecare.charting.consent import NotConsented
+from needlecare.charting.models import AdverseEvent, TreatmentSession
+from needlecare.charting.muscles import THORAX
+from needlecare.charting.report import PUBLISHED, Rate
+from needlecare.common.errors import DomainError
+from needlecare.common.time import clinic_today, clinic_zone
+from needlecare.patients.services import patient_record_viewed
+from needlecare.scheduling.models import Appointment, Status
+from needlecare.screening.gate import CLEARING, NotCleared
+from needlecare.screening.models import Screening
+from needlecare.screening.policy import CONDITION_INFO
+from needlecare.screening.selectors import screening_current
+from needlecare.web.charting_forms import (
+    AddendumForm,
+    AdverseEventForm,
+    NeedlingForm,
+    SessionDetailsForm,
+    SessionOpenForm,
+    add_domain_error,
+    region_label,
+)
+from needlecare.web.views.consent import consent_status
+
+# --- Opening the record: the gates -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A service's refusal, in its own words, with what to do next."""
+
+    message: str
+    links: list[tuple[str, str]]
+
+
+def _refusal(exc: DomainError, appointment: Appointment) -> Refusal:
+    patient = appointment.patient
+    links: list[tuple[str, str]] = []
+    if isinstance(exc, NotConsented):
+        links.append(("Go to the consent form", reverse("staff-consent", args=[patient.pk])))
+    elif isinstance(exc, NotCleared):
+        links.append(
+            ("Screen again with the patient", reverse("staff-questionnaire", args=[patient.pk]))
+        )
+        links.append(
+            ("Record a physician's clearance", reverse("staff-clearance-new", args=[patient.pk]))
+        )
+    elif appointment.status != Status.CHECKED_IN:
+        links.append(
+            ("Back to the appointment", reverse("staff-appointment", args=[appointment.pk]))
+        )
+    elif "certification" in exc.message:
+        links.append(
+            (
+                "See the therapists' credentials",
+                reverse("staff-clinic", args=[appointment.clinic.slug]),
+            )
+        )
+    return Refusal(message=exc.message, links=links)
+
+
+def _offered_regions(appointment: Appointment, screening: Screening | None) -> list[str]:
+    """The planned areas first, then any other area the current screening clears."""
+    cleared = (
+        [r for r, d in screening.result["regions"].items() if d in CLEARING] if screening else []
+    )
+    return list(dict.fromkeys([*appointment.planned_regions, *cleared]))
+
+
+@allow(*CLINICAL)
+def session_open(request: AuthedRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment(request.user, appointment_id, roles=CLINICAL)
+    existing = (
+        TreatmentSession.objects.filter(appointment=appointment)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if existing is not None:
+        return redirect("staff-session", session_id=existing)
+    clinic = appointment.clinic
+    zone = clinic_zone(clinic)
+    screening = screening_current(appointment.patient)
+    screened_on = timezone.localtime(screening.entered_at, zone).date() if screening else None
+    offered = _offered_regions(appointment, screening)
+    form = SessionOpenForm(
+        request.POST if request.method == "POST" else None,
+        regions=offered,
+        screened_on=screened_on if screened_on != clinic_today(clinic) else None,
+        initial={"regions": list(appointment.planned_regions)},
+    )
+    refusal = None
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                session = services.session_open(
+                    appointment=appointment,
+                    regions=form.cleaned_data["regions"],
+                    by=request.user,
+                    no_changes_confirmed=form.cleaned_data.get("no_changes_confirmed", False),
+                )
+            except DomainError as exc:
+                status = exc.status
+                if exc.field and exc.field in ("no_changes_confirmed", "planned_regions"):
+                    add_domain_error(form, exc)
+                else:
+                    refusal = _refusal(exc, appointment)
+            else:
+                messages.success(request, "The treatment record is open.")
+                return redirect("staff-session", session_id=session.pk)
+    decided = screening.result["regions"] if screening else {}
+    context: dict[str, Any] = {
+        "appointment": appointment,
+        "patient": appointment.patient,
+        "clinic": clinic,
+        "screening": screening,
+        "screened_on": screened_on,
+        "not_cleared": [region_label(r) for r in offered if decided.get(r) not in CLEARING],
+        "consent": consent_status(appointment.patient, clinic),
+        "treating": appointment.therapist.user_id == request.user.pk
+        and request.user.role == Role.THERAPIST,
+        "dry_needling": appointment.type.needs_certification,
+        "checked_in": appointment.status == Status.CHECKED_IN,
+        "form": form,
+        "refusal": refusal,
+    }
+    with timezone.override(zone):
+        return render(request, "charting/open.html", context, status=status)
+
+
+# --- The session page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Precaution:
+    label: str
+    message: str
+    regions: str
+
+
+def _precautions(session: TreatmentSession) -> list[Precaution]:
+    """The screening's precautions that reach the areas of this session."""
+    found = []
+    for reason in session.screening.result.get("reasons", []):
+        reached = [r for r in reason.get("regions", []) if r in session.regions]
+        if reason.get("effect") != "precaution" or not reached:
+            continue
+        info = CONDITION_INFO.get(str(reason.get("code")))
+        found.append(
+            Precaution(
+                label=info.label if info else str(reason.get("code")),
+                message=str(reason.get("message", "")),
+                regions=", ".join(region_label(r) for r in reached),
+            )
+        )
+    return found
+
+
+def _sign_problems(message: str) -> dict[str, Any] | None:
+    """The service's "Before signing: a; b." as a lead and a list, so each reads on its own."""
+    if not message:
+        return None
+    lead = "Before signing:"
+    if not message.startswith(lead):
+        return {"lead": message, "items": []}
+    items = [item.strip() for item in message[len(lead) :].strip().rstrip(".").split("; ")]
+    return {"lead": lead, "items": [item[:1].upper() + item[1:] for item in items if item]}
+
+
+def _details_initial(session: TreatmentSession) -> dict[str, Any]:
+    return {name: getattr(session, name) for name in SessionDetailsForm.base_fields}
+
+
+def _session_page(
+    request: AuthedRequest,
+    session: TreatmentSession,
+    *,
+    details_form: SessionDetailsForm | None = None,
+    needling_form: NeedlingForm | None = None,
+    sign_error: str = "",
+    addendum_form: AddendumForm | None = None,
+    event_form: AdverseEventForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    treating = user.role == Role.THERAPIST and session.therapist.user_id == user.pk
+    can_chart = treating and not session.is_signed
+    rows = list(session.needling.all())
+    # A refusal of a form this person is not shown (a signed record, someone else's session)
+    # still says why, above everything.
+    hidden = [] if can_chart else [details_form, needling_form]
+    stray_errors = [
+        e for form in hidden if form is not None for e in form.errors.get("__all__", [])
+    ]
+    stray_errors += [
+        e
+        for form in hidden
+        if form is not None
+        for name, errors in form.errors.items()
+        if name != "__all__"
+        for e in errors
+    ]
+    if sign_error and not can_chart:
+        stray_errors.append(sign_error)
+        sign_error = ""
+    if request.method == "GET":
+        patient_record_viewed(patient=session.patient, by=user, what="treatment record")
+    context: dict[str, Any] = {
+        "session": session,
+        "patient": session.patient,
+        "appointment": session.appointment,
+        "clinic": session.clinic,
+        "regions": [region_label(r) for r in session.regions],
+        "thorax": bool(THORAX & set(session.regions)),
+        "precautions": _precautions(session),
+        "visit_number": TreatmentSession.objects.filter(
+            patient=session.patient, opened_at__lte=session.opened_at
+        ).count(),
+        "rows": rows,
+        "billing_code": services.billing_code(len({(r.muscle, r.side) for r in rows})),
+        "can_chart": can_chart,
+        "stray_errors": stray_errors,
+        "details_form": details_form or SessionDetailsForm(initial=_details_initial(session)),
+        "needling_form": needling_form or NeedlingForm(),
+        "sign_error": _sign_problems(sign_error),
+        "addenda": session.addenda.select_related("written_by"),
+        "addendum_form": addendum_form or AddendumForm(),
+        "events": session.adverse_events.select_related("recorded_by"),
+        "event_form": event_form or AdverseEventForm(initial={"reported_by": "The therapist"}),
+    }
+    with timezone.override(clinic_zone(session.clinic)):
+        return render(request, "charting/session.html", context, status=status)
+
+
+@allow(*CLINICAL)
+def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
+    return _session_page(request, access_session(request.user, session_id))
+
+
+def _back(session: TreatmentSession, anchor: str) -> HttpResponse:
+    return redirect(reverse("staff-session", args=[session.pk]) + f"#{anchor}")
+
+
+@allow(*CLINICAL)
+@require_POST
+def session_details(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    form = SessionDetailsForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.session_update(session=session, by=request.user, **form.changes())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+            session.refresh_from_db()
+        else:
+            messages.success(request, "The session details are saved.")
+            return _back(session, "details-title")
+    return _session_page(request, session, details_form=form, status=status)
+
+
+@allow(*CLINICAL)
+@require_POST
+def session_needling(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    form = NeedlingForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            record = services.needling_add(session=session, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, f"{record.get_muscle_display()} ({record.side}) is recorded.")
+            return _back(session, "needling-title")
+    return _session_page(request, session, needling_form=form, status=status)
+
+
+@allow(*CLINICAL)
+@require_POST
+def session_sign(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    try:
+        services.session_sign(session=session, by=request.user)
+    except DomainError as exc:
+        return _session_page(request, session, sign_error=exc.message, status=exc.status)
+    messages.success(request, "The session is signed; the record is locked.")
+    return redirect("staff-session", session_id=session.pk)
+
+
+@allow(*CLINICAL)
+@require_POST
+def session_addendum(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    form = AddendumForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.addendum_add(session=session, text=form.cleaned_data["text"], by=request.user)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, "The addendum is added.")
+            return _back(session, "addenda-title")
+    return _session_page(request, session, addendum_form=form, status=status)
+
+
+@allow(*CLINICAL)
+@require_POST
+def session_adverse_event(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    form = AdverseEventForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            event = services.adverse_event_record(
+                session=session, by=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            note = " The clinic's admins have been alerted." if event.severity == "serious" else ""
+            messages.success(request, f"The adverse event is recorded.{note}")
+            return _back(session, "events-title")
+    return _session_page(request, session, event_form=form, status=status)
+
+
+# --- The adverse event report -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    label: str
+    rate: Rate
+    brady: float | None
+    boyce: float | None
+
+
+@allow(Role.CLINIC_ADMIN)
+def adverse_events(request: AuthedRequest, slug: str) -> HttpResponse:
+    clinic = access_clinic(request.user, slug, roles=(Role.CLINIC_ADMIN,))
+    report = selectors.adverse_event_report_for(clinic)
+    none = Rate(0, report.sessions)
+    rows = [
+        CategoryRow(label, report.by_category.get(key, none), brady, boyce)
+        for key, (label, brady, boyce) in PUBLISHED.items()
+    ]
+    labels = dict(AdverseEvent.Category.choices)
+    rows += [
+        CategoryRow(labels.get(key, key), rate, None, None)
+        for key, rate in report.by_category.items()
+        if key not in PUBLISHED
+    ]
+    recent = (
+        AdverseEvent.objects.filter(session__clinic=clinic)
+        .select_related("session__patient", "session__therapist__user")
+        .order_by("-recorded_at")[:25]
+    )
+    context = {
+        "clinic": clinic,
+        "report": report,
+        "categories": rows,
+        "therapists": list(report.by_therapist.items()),
+        "regions": [(region_label(code), rate) for code, rate in report.by_region.items()],
+        "recent": recent,
+    }
+    with timezone.override(clinic_zone(clinic)):
+        return render(request, "charting/adverse_events.html", context)

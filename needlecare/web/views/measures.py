@@ -1,0 +1,300 @@
+"""Outcome measure pages (questionnaires, plans of care, progress charts) and the letters made
+from a patient's record.
+
+Patients answer the measures their plan of care asks for and see their own progress and
+letters; therapists set the plan, enter a measure at the clinic and write letters; clinic admins
+read, and may ask a physician for a clearance. The front desk sees none of it.
+"""
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from needlecare.accounts.access import CLINICAL, AuthedRequest, access_patient, allow
+from needlecare.accounts.models import Role, User
+from needlecare.charting.models import TreatmentSession
+from needlecare.common.errors import DomainError, NotAllowed
+from needlecare.common.time import clinic_zone
+from needlecare.outcomes.instruments import INSTRUMENTS, Instrument, default_instruments
+from needlecare.outcomes.models import MeasureResponse
+from needlecare.outcomes.selectors import measure_progress, measures_due, plan_of_care_current
+from needlecare.outcomes.services import measure_record, plan_of_care_set
+from needlecare.patients.models import Patient
+from needlecare.patients.services import patient_record_viewed
+from needlecare.reports.charts import chart_description, progress_chart_svg, progress_statement
+from needlecare.reports.models import Letter
+from needlecare.reports.services import clearance_request_create, progress_letter_create
+from needlecare.screening.selectors import screening_current
+from needlecare.web.charting_forms import (
+    InstrumentForm,
+    LetterForm,
+    PlanOfCareForm,
+    add_domain_error,
+    region_label,
+)
+from needlecare.web.views.consent import own_patient
+
+# --- Progress -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    code: str
+    name: str
+    statement: str
+    image: str  # a data: URI; see progress() for why not inline
+    description: str
+    scores: list[MeasureResponse]
+    unit: str
+
+
+def _shown(instrument: Instrument, value: float) -> str:
+    return f"{value:g}%" if instrument.unit == "%" else f"{value:g}"
+
+
+def progress(patient: Patient) -> list[Chart]:
+    """Each measure the patient has done, as a chart with its plain-words statement.
+
+    The chart is our own SVG from reports.charts, shown as an <img> with a data: URI rather
+    than inline: matplotlib writes style attributes and a <style> element, which the site's
+    Content-Security-Policy (style-src 'self') refuses in the page itself, but not inside an
+    image, which is a document of its own.
+    """
+    zone = clinic_zone(patient.preferred_clinic)
+    sessions = [
+        timezone.localtime(opened, zone)
+        for opened in TreatmentSession.objects.filter(
+            patient=patient, state=TreatmentSession.State.SIGNED
+        ).values_list("opened_at", flat=True)
+    ]
+    charts = []
+    for measure in measure_progress(patient):
+        instrument = INSTRUMENTS[measure.instrument]
+        points = [(timezone.localtime(r.completed_at, zone), r.value) for r in measure.points]
+        first, last = measure.points[0], measure.points[-1]
+        if measure.change is not None:
+            statement = progress_statement(measure.instrument, first.value, last.value)
+        else:
+            day = points[0][0]
+            statement = (
+                f"{instrument.name}: one score so far, {_shown(instrument, first.value)} on "
+                f"{day:%B} {day.day}, {day.year}; no change to report yet."
+            )
+        svg = progress_chart_svg(
+            instrument_code=measure.instrument, points=points, sessions=sessions
+        )
+        charts.append(
+            Chart(
+                code=measure.instrument,
+                name=instrument.name,
+                statement=statement,
+                image="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+                description=chart_description(measure.instrument, points, len(sessions)),
+                scores=measure.points,
+                unit=instrument.unit,
+            )
+        )
+    return charts
+
+
+# --- Answering a measure ------------------------------------------------------------------------
+
+
+def _instrument_page(
+    request: AuthedRequest, patient: Patient, instrument: Instrument, *, staff: bool
+) -> HttpResponse:
+    form = InstrumentForm(request.POST or None, instrument=instrument)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                response = measure_record(
+                    patient=patient,
+                    instrument=instrument.code,
+                    answers=form.answers(),
+                    labels=form.labels(),
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                shown = _shown(instrument, response.value)
+                band = f" ({response.band})" if response.band else ""
+                if staff:
+                    messages.success(request, f"{instrument.name}: {shown}{band} is recorded.")
+                    return redirect("staff-measures", patient_id=patient.pk)
+                messages.success(
+                    request, f"Thank you. Your {instrument.name} score is {shown}{band}."
+                )
+                return redirect("my-measures")
+    context = {"patient": patient, "instrument": instrument, "form": form, "staff": staff}
+    return render(request, "measures/instrument.html", context, status=status)
+
+
+@allow(Role.PATIENT)
+def my_measures(request: AuthedRequest) -> HttpResponse:
+    patient = own_patient(request)
+    plan = plan_of_care_current(patient)
+    context = {
+        "patient": patient,
+        "plan": plan,
+        "due": [INSTRUMENTS[code] for code in measures_due(patient)],
+        "planned": [INSTRUMENTS[code] for code in plan.measures] if plan else [],
+        "charts": progress(patient),
+    }
+    return render(request, "measures/mine.html", context)
+
+
+@allow(Role.PATIENT)
+def my_measure(request: AuthedRequest, code: str) -> HttpResponse:
+    patient = own_patient(request)
+    plan = plan_of_care_current(patient)
+    # A patient answers the measures their therapist chose, nothing else.
+    if plan is None or code not in plan.measures or code not in INSTRUMENTS:
+        raise Http404("No such measure in your plan of care.")
+    return _instrument_page(request, patient, INSTRUMENTS[code], staff=False)
+
+
+@allow(Role.THERAPIST)
+def staff_measure(request: AuthedRequest, patient_id: int, code: str) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, roles=(Role.THERAPIST,))
+    if code not in INSTRUMENTS:
+        raise Http404("No such measure.")
+    return _instrument_page(request, patient, INSTRUMENTS[code], staff=True)
+
+
+def _plan_initial(patient: Patient) -> dict[str, Any]:
+    plan = plan_of_care_current(patient)
+    if plan is not None:
+        return {
+            "regions": plan.regions,
+            "measures": plan.measures,
+            "every_visits": plan.every_visits,
+        }
+    screening = screening_current(patient)
+    regions = list(screening.result["regions"]) if screening else []
+    return {"regions": regions, "measures": default_instruments(regions), "every_visits": 4}
+
+
+@allow(*CLINICAL)
+def staff_measures(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, roles=CLINICAL)
+    form = PlanOfCareForm(request.POST or None, initial=_plan_initial(patient))
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if request.user.role != Role.THERAPIST:
+                    raise NotAllowed("Only a therapist sets the plan of care.")
+                plan_of_care_set(
+                    patient=patient,
+                    regions=data["regions"],
+                    measures=data["measures"] or None,
+                    every_visits=data["every_visits"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "The plan of care is saved.")
+                return redirect("staff-measures", patient_id=patient.pk)
+    else:
+        patient_record_viewed(patient=patient, by=request.user, what="outcome measures")
+    plan = plan_of_care_current(patient)
+    context = {
+        "patient": patient,
+        "plan": plan,
+        "plan_regions": [region_label(r) for r in plan.regions] if plan else [],
+        "planned": [INSTRUMENTS[code] for code in plan.measures] if plan else [],
+        "due": [INSTRUMENTS[code] for code in measures_due(patient)],
+        "instruments": list(INSTRUMENTS.values()),
+        "charts": progress(patient),
+        "form": form,
+        "therapist": request.user.role == Role.THERAPIST,
+    }
+    return render(request, "measures/staff.html", context, status=status)
+
+
+# --- Letters ------------------------------------------------------------------------------------
+
+
+def _access_letter(user: User, letter_id: int, *, roles: tuple[str, ...]) -> Letter:
+    """A letter of a patient the user may see (access_patient's rules), else not found."""
+    patient_id = Letter.objects.filter(pk=letter_id).values_list("patient_id", flat=True).first()
+    if patient_id is None:
+        raise Http404("No such letter.")
+    try:
+        access_patient(user, patient_id, roles=roles)
+    except Http404:
+        raise Http404("No such letter.") from None
+    return Letter.objects.select_related("patient").get(pk=letter_id)
+
+
+def _letter_file(letter: Letter) -> FileResponse:
+    pdf: FieldFile = letter.pdf
+    day = timezone.localtime(letter.created_at, clinic_zone(letter.patient.preferred_clinic))
+    return FileResponse(
+        pdf.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{letter.kind.replace('_', '-')}-{day:%Y-%m-%d}.pdf",
+    )
+
+
+@allow(*CLINICAL)
+def staff_letters(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request.user, patient_id, roles=CLINICAL)
+    form = LetterForm(request.POST or None)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            try:
+                if kind == Letter.Kind.PROGRESS:
+                    letter = progress_letter_create(patient=patient, by=request.user)
+                else:
+                    letter = clearance_request_create(patient=patient, by=request.user)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"The {letter.get_kind_display().lower()} is written.")
+                return redirect("staff-letters", patient_id=patient.pk)
+    context = {
+        "patient": patient,
+        "letters": patient.letters.select_related("created_by"),
+        "form": form,
+        "therapist": request.user.role == Role.THERAPIST,
+    }
+    return render(request, "measures/letters.html", context, status=status)
+
+
+@allow(*CLINICAL)
+def staff_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
+    letter = _access_letter(request.user, letter_id, roles=CLINICAL)
+    patient_record_viewed(patient=letter.patient, by=request.user, what="letter")
+    return _letter_file(letter)
+
+
+@allow(Role.PATIENT)
+def my_letters(request: AuthedRequest) -> HttpResponse:
+    patient = own_patient(request)
+    context = {"patient": patient, "letters": patient.letters.select_related("created_by")}
+    return render(request, "measures/my_letters.html", context)
+
+
+@allow(Role.PATIENT)
+def my_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
+    return _letter_file(_access_letter(request.user, letter_id, roles=(Role.PATIENT,)))
