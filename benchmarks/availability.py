@@ -7,7 +7,8 @@ Builds a practice of 20 clinics with 10 therapists each and a year of appointmen
 today (about 250,000 by default) with bulk_create, then measures on each database:
 
 - `slots_for()` for a dry needling type at one clinic over four weeks from next Monday: the
-  queries plus the pure function, median and p90 of 30 calls after 3 warm-ups;
+  queries plus the pure function, median and p90 of 30 calls after 3 warm-ups (the three
+  timings take turns, so a busy machine slows them alike);
 - `available_slots()` alone on the same inputs already in memory, so slots_for / pure says what
   the database side adds (and `availability_inputs()` alone, to show where the rest goes);
 - bookings per second through `appointment_book()`: distinct screened patients at free starts
@@ -240,12 +241,14 @@ def child(database: str, appointments: int, out: Path) -> None:
     print(f"slots_for four weeks:   median {result['db_median_ms']:7.2f} ms, ", end="")
     print(f"p90 {result['db_p90_ms']:7.2f} ms, {result['queries']} queries, ", end="")
     print(f"{result['slots']:,} slots")
-    print(f"  availability_inputs:  median {result['inputs_median_ms']:7.2f} ms")
+    print(f"  availability_inputs:  median {result['inputs_median_ms']:7.2f} ms, ", end="")
+    print(f"{result['therapist_busy']:,} therapist and {result['room_busy']:,} room busy ", end="")
+    print(f"intervals from {result['first_day']}")
     print(f"available_slots alone:  median {result['pure_median_ms']:7.2f} ms, ", end="")
     print(f"p90 {result['pure_p90_ms']:7.2f} ms; slots_for / pure = {result['ratio']:.1f}x")
     print(f"appointment_book:       {result['bookings_per_s']:7.0f} bookings/s ", end="")
     print(f"({result['bookings']} in {result['bookings_s']:.2f} s, ", end="")
-    print(f"{result['booking_queries']} queries each)")
+    print(f"{result['booking_queries']} statements each)")
     print(load())
     out.write_text(json.dumps(result))
 
@@ -487,8 +490,8 @@ def measure(practice: Practice) -> dict:
         through_database, inputs, pure
     )
 
-    # Bookings: distinct screened patients (not timed), at starts that cannot collide with one
-    # another (apart at their clinic), so every call succeeds.
+    # Bookings: distinct screened patients (screened untimed), at starts that cannot collide with
+    # one another (a full 45 + 15 minutes apart at their clinic), so every call succeeds.
     intake = parse_intake({"planned_regions": ["neck"], "conditions": []})
     for patient in practice.bookers:
         screening_record(patient=patient, intake=intake, by=practice.desk)
@@ -543,6 +546,8 @@ def measure(practice: Practice) -> dict:
         "bookings_per_s": BOOKINGS / bookings_s,
         "booking_queries": len(booking_queries),
         "first_day": monday.isoformat(),
+        "therapist_busy": sum(len(a.busy) for a in agendas),
+        "room_busy": sum(len(busy) for busy in calendar.rooms.values()),
     }
 
 

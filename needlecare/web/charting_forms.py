@@ -103,6 +103,10 @@ class ConsentDocumentForm(forms.Form):
         help_text="After this many days the patient signs again.",
     )
 
+    def clean_body(self) -> str:
+        # Browsers send a textarea's lines with CRLF; the stored text uses plain newlines.
+        return str(self.cleaned_data["body"]).replace("\r\n", "\n").strip()
+
 
 # --- The treatment record -----------------------------------------------------------------------
 
@@ -193,7 +197,7 @@ class SessionDetailsForm(forms.Form):
         label="Intensity (mA)",
     )
     estim_minutes = forms.IntegerField(
-        min_value=1, max_value=60, required=False, label="Duration (minutes)"
+        min_value=1, max_value=60, required=False, label="Duration (min)"
     )
 
     ESTIM = (
@@ -243,17 +247,17 @@ class NeedlingForm(forms.Form):
         max_digits=3,
         decimal_places=2,
         initial=Decimal("0.25"),
-        label="Needle diameter (mm)",
+        label="Diameter (mm)",
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     needle_length_mm = forms.IntegerField(
-        min_value=10, max_value=125, initial=40, label="Needle length (mm)"
+        min_value=10, max_value=125, initial=40, label="Length (mm)"
     )
     depth_mm = forms.IntegerField(min_value=1, max_value=125, label="Depth (mm)")
     technique = forms.ChoiceField(choices=Technique.choices, label="Technique")
     insertions = forms.IntegerField(min_value=1, max_value=100, initial=1, label="Insertions")
     minutes_in_place = forms.IntegerField(
-        min_value=0, max_value=60, initial=0, label="Time left in place (minutes)"
+        min_value=0, max_value=60, initial=0, label="In place (min)"
     )
     twitch_response = forms.BooleanField(required=False, label="Local twitch response")
     referred_pain = forms.BooleanField(required=False, label="Referred pain reproduced")

@@ -218,15 +218,7 @@ def _session_page(
     # still says why, above everything.
     hidden = [] if can_chart else [details_form, needling_form]
     stray_errors = [
-        e for form in hidden if form is not None for e in form.errors.get("__all__", [])
-    ]
-    stray_errors += [
-        e
-        for form in hidden
-        if form is not None
-        for name, errors in form.errors.items()
-        if name != "__all__"
-        for e in errors
+        e for form in hidden if form is not None for errors in form.errors.values() for e in errors
     ]
     if sign_error and not can_chart:
         stray_errors.append(sign_error)

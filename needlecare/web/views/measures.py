@@ -272,6 +272,8 @@ def staff_letters(request: AuthedRequest, patient_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"The {letter.get_kind_display().lower()} is written.")
                 return redirect("staff-letters", patient_id=patient.pk)
+    else:
+        patient_record_viewed(patient=patient, by=request.user, what="letters")
     context = {
         "patient": patient,
         "letters": patient.letters.select_related("created_by"),
