@@ -21,6 +21,8 @@ from needlecare.scheduling.availability import (
 from needlecare.scheduling.models import ACTIVE, Appointment, AppointmentType, TimeOff, WorkingHours
 
 MARGIN = dt.timedelta(days=1)
+# The longest an appointment can hold its time: the model caps duration and buffer.
+LONGEST = dt.timedelta(minutes=480 + 120)
 
 
 def local_bounds(
@@ -65,35 +67,54 @@ def availability_inputs(
     patient: Patient | None = None,
     ignore_appointment: int | None = None,
 ) -> tuple[ClinicCalendar, list[TherapistAgenda], tuple[Interval, ...]]:
-    """The clinic calendar, the therapists' agendas and the patient's busy time (9 queries)."""
+    """The clinic calendar, the therapists' agendas and the patient's busy time (8 queries)."""
     start, end = local_bounds(clinic, first_day, last_day)
-    window = Q(starts_at__lt=end + MARGIN, blocked_until__gt=start - MARGIN)
-    active = Appointment.objects.filter(window, status__in=ACTIVE)
-    if ignore_appointment is not None:
-        active = active.exclude(pk=ignore_appointment)
-
     opening = tuple(WeeklyPeriod(h.weekday, h.opens, h.closes) for h in clinic.opening_hours.all())
     closures = tuple(
         DateRange(c.starts_on, c.ends_on)
         for c in clinic.closures.filter(starts_on__lte=last_day, ends_on__gte=first_day)
     )
     room_ids = list(clinic.rooms.filter(is_active=True).values_list("pk", flat=True))
-    room_busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {pk: [] for pk in room_ids}
-    for room_id, s, e in active.filter(room_id__in=room_ids).values_list(
-        "room_id", "starts_at", "blocked_until"
-    ):
-        room_busy[room_id].append((s, e))
-    calendar = ClinicCalendar(
-        time_zone=clinic.time_zone,
-        opening=opening,
-        closures=closures,
-        rooms={pk: _intervals(rows) for pk, rows in room_busy.items()},
-    )
-
     therapists = clinic_therapists_qs(clinic)
     if therapist_ids is not None:
         therapists = therapists.filter(pk__in=list(therapist_ids))
     ids = list(therapists.values_list("pk", flat=True).distinct())
+
+    # One read of every active appointment that can touch the window: this clinic's (its
+    # rooms), its therapists' anywhere, and the patient's. The lower bound on starts_at lets
+    # the index stop at the window; no appointment is longer than LONGEST.
+    who = Q(clinic=clinic) | Q(therapist_id__in=ids)
+    if patient is not None:
+        who |= Q(patient=patient)
+    rows = Appointment.objects.filter(
+        who,
+        status__in=ACTIVE,
+        starts_at__gte=start - MARGIN - LONGEST,
+        starts_at__lt=end + MARGIN,
+        blocked_until__gt=start - MARGIN,
+    )
+    if ignore_appointment is not None:
+        rows = rows.exclude(pk=ignore_appointment)
+    room_busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {pk: [] for pk in room_ids}
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    patient_rows: list[tuple[dt.datetime, dt.datetime]] = []
+    wanted = set(ids)
+    for therapist_id, room_id, patient_id, s, e, blocked in rows.values_list(
+        "therapist_id", "room_id", "patient_id", "starts_at", "ends_at", "blocked_until"
+    ):
+        if room_id in room_busy:
+            room_busy[room_id].append((s, blocked))
+        if therapist_id in wanted:
+            busy[therapist_id].append((s, blocked))
+        if patient is not None and patient_id == patient.pk:
+            patient_rows.append((s, e))
+    calendar = ClinicCalendar(
+        time_zone=clinic.time_zone,
+        opening=opening,
+        closures=closures,
+        rooms={pk: _intervals(r) for pk, r in room_busy.items()},
+    )
+
     working: dict[int, list[WeeklyPeriod]] = defaultdict(list)
     for hours in WorkingHours.objects.filter(clinic=clinic, therapist_id__in=ids).only(
         "therapist_id", "weekday", "starts", "ends"
@@ -104,11 +125,6 @@ def availability_inputs(
         therapist_id__in=ids, starts_at__lt=end + MARGIN, ends_at__gt=start - MARGIN
     ).values_list("therapist_id", "starts_at", "ends_at"):
         off[t].append((s, e))
-    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for t, s, e in active.filter(therapist_id__in=ids).values_list(
-        "therapist_id", "starts_at", "blocked_until"
-    ):
-        busy[t].append((s, e))
     credentials: dict[int, list[Credential]] = defaultdict(list)
     for credential in Credential.objects.filter(
         therapist_id__in=ids, valid_from__lte=last_day, expires_on__gte=first_day
@@ -124,12 +140,7 @@ def availability_inputs(
         )
         for t in sorted(ids)
     ]
-    patient_busy: tuple[Interval, ...] = ()
-    if patient is not None:
-        patient_busy = _intervals(
-            active.filter(patient=patient).values_list("starts_at", "ends_at")
-        )
-    return calendar, agendas, patient_busy
+    return calendar, agendas, _intervals(patient_rows)
 
 
 def slots_for(
