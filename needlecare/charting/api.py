@@ -7,6 +7,7 @@ for the clinic's therapists and admins only (the front desk never sees treatment
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404, HttpResponse
 from ninja import Router, Schema, Status
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, access_patient, access_session
@@ -18,6 +19,7 @@ from needlecare.charting.models import TreatmentSession
 from needlecare.common.schemas import Message
 from needlecare.outcomes.models import MeasureResponse
 from needlecare.outcomes.services import measure_record
+from needlecare.reports.models import Letter
 
 router = Router(tags=["charting"])
 PATIENT_OR_CLINICAL = (Role.PATIENT, *CLINICAL)
@@ -119,6 +121,14 @@ class AdverseEventOut(Schema):
     severity: str
     onset: str
     recorded_at: dt.datetime
+
+
+class LetterOut(Schema):
+    id: int
+    kind: str
+    recipient: str
+    created_at: dt.datetime
+    download: str
 
 
 class MeasureIn(Schema):
@@ -316,3 +326,42 @@ def measure_add(request: AuthedRequest, patient_id: int, body: MeasureIn) -> Sta
         by=request.user,
     )
     return Status(201, _measure_out(response))
+
+
+@router.get(
+    "/patients/{int:patient_id}/letters",
+    auth=roles(*PATIENT_OR_CLINICAL),
+    response={200: list[LetterOut], 401: Message, 404: Message},
+    summary="A patient's letters (the patient, or clinical staff of their clinic)",
+)
+def letters(request: AuthedRequest, patient_id: int) -> list[LetterOut]:
+    patient = access_patient(request.user, patient_id, roles=PATIENT_OR_CLINICAL)
+    return [
+        LetterOut(
+            id=letter.pk,
+            kind=letter.kind,
+            recipient=letter.recipient,
+            created_at=letter.created_at,
+            download=f"/api/charting/letters/{letter.pk}.pdf",
+        )
+        for letter in Letter.objects.filter(patient=patient).order_by("-created_at")
+    ]
+
+
+@router.get(
+    "/letters/{int:letter_id}.pdf",
+    auth=roles(*PATIENT_OR_CLINICAL),
+    response={200: None, 401: Message, 404: Message},
+    summary="Download one letter as PDF (the patient, or clinical staff of their clinic)",
+)
+def letter_pdf(request: AuthedRequest, letter_id: int) -> HttpResponse:
+    letter = Letter.objects.filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404("No such letter.")
+    try:
+        access_patient(request.user, letter.patient_id, roles=PATIENT_OR_CLINICAL)
+    except Http404:
+        raise Http404("No such letter.") from None
+    response = HttpResponse(letter.pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
+    return response

@@ -128,3 +128,25 @@ def test_an_adverse_event_is_recorded_through_the_api(client, visit, session):
         {"category": "dragons", "severity": "mild", "onset": "during", "reported_by": "x"},
     )
     assert bad.status_code == 400
+
+
+def test_a_patient_reads_their_own_letters_and_never_another_patients(client, visit):
+    from django.core.files.base import ContentFile
+
+    from needlecare.reports.models import Letter
+
+    p = visit.schedule.practice
+    letter = Letter(
+        patient=p.patient, kind="progress", recipient="Dr. Chen", created_by=visit.therapist_user
+    )
+    letter.pdf.save("letter.pdf", ContentFile(b"%PDF-1.7\n%%EOF"), save=False)
+    letter.save()
+    client.force_login(p.patient.user)
+    [listed] = client.get(f"/api/charting/patients/{p.patient.pk}/letters").json()
+    download = client.get(listed["download"])
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    client.force_login(p.other_patient.user)
+    assert client.get(listed["download"]).status_code == 404
+    assert client.get(f"/api/charting/patients/{p.patient.pk}/letters").status_code == 404
+    client.force_login(p.front_desk)
+    assert client.get(listed["download"]).status_code == 401
