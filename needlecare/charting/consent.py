@@ -111,6 +111,17 @@ def consent_countersign(*, consent: Consent, therapist: Therapist, by: User) -> 
         raise DomainError("This consent is already countersigned.")
     if therapist.user_id != by.pk:
         raise DomainError("Only the therapist themself can countersign.")
+    clinic = consent.document.clinic
+    if not therapist.user.memberships.filter(clinic=clinic).exists():
+        raise DomainError(f"Only a therapist of {clinic.name} can countersign this consent.")
+    latest = (
+        Consent.objects.filter(patient=consent.patient, document__clinic=clinic)
+        .order_by("-signed_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest != consent.pk:
+        raise DomainError("A newer consent has been signed since; countersign that one.")
     if not therapist_can_dry_needle(therapist, on=clinic_today(consent.document.clinic)):
         raise DomainError("Only a therapist certified in dry needling can countersign.")
     with transaction.atomic():

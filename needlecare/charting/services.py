@@ -6,7 +6,6 @@ and a therapist certified today; needling outside a cleared region is refused; a
 record never changes (corrections are audited addenda).
 """
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +25,7 @@ from needlecare.charting.models import (
 from needlecare.charting.muscles import MUSCLE_INFO, THORAX
 from needlecare.clinics.selectors import therapist_can_dry_needle
 from needlecare.common.errors import DomainError, validate
-from needlecare.common.time import clinic_today
+from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.screening.gate import screening_gate
 from needlecare.screening.services import screening_confirm
@@ -100,7 +99,8 @@ def session_open(
     regions = list(dict.fromkeys(regions))
     cleared = screening_gate(patient=appointment.patient, regions=regions)
     today = clinic_today(appointment.clinic)
-    screened_today = timezone.localtime(cleared.screening.entered_at).date() == today
+    zone = clinic_zone(appointment.clinic)
+    screened_today = timezone.localtime(cleared.screening.entered_at, zone).date() == today
     if not (no_changes_confirmed or screened_today):
         raise DomainError(
             "Ask the patient whether anything has changed since their screening: confirm "
@@ -150,7 +150,13 @@ def session_update(*, session: TreatmentSession, by: User, **fields: Any) -> Tre
         raise DomainError(f"Unknown field {sorted(unknown)[0]!r}.")
     for name in ("pain_before", "pain_after"):
         value = fields.get(name)
-        if value is not None and not 0 <= int(value) <= 10:
+        if value is None:
+            continue
+        try:
+            in_range = 0 <= int(value) <= 10
+        except (TypeError, ValueError):
+            in_range = False
+        if not in_range:
             raise DomainError("Pain is rated from 0 to 10.", field=name)
     if fields.get("estim_used") and _electronic_implant_possible(session):
         raise DomainError(
@@ -161,10 +167,14 @@ def session_update(*, session: TreatmentSession, by: User, **fields: Any) -> Tre
     with transaction.atomic():
         for name, value in fields.items():
             setattr(session, name, value)
-        validate(
-            session,
-            exclude=["appointment", "patient", "therapist", "clinic", "screening", "consent"],
-        )
+        try:
+            validate(
+                session,
+                exclude=["appointment", "patient", "therapist", "clinic", "screening", "consent"],
+            )
+        except DomainError:
+            session.refresh_from_db()  # the caller keeps the record as stored, not half-changed
+            raise
         session.save()
         audit_record(
             actor=by,
@@ -264,6 +274,12 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
         )
     if session.pain_before is None or session.pain_after is None:
         problems.append("record pain before and after")
+    estim = ("estim_pairs", "estim_frequency_hz", "estim_pulse_width_us", "estim_intensity_ma")
+    if session.estim_used and any(getattr(session, f) is None for f in (*estim, "estim_minutes")):
+        problems.append(
+            "record the electrical stimulation settings (pairs, frequency, pulse "
+            "width, intensity and duration)"
+        )
     if not session.position:
         problems.append("record the patient's position")
     if problems:
@@ -309,8 +325,9 @@ def adverse_event_record(*, session: TreatmentSession, by: User, **fields: Any) 
     event = AdverseEvent(session=session, recorded_by=by, **fields)
     validate(event, exclude=["session", "recorded_by"])
     follow_up = fields.get("follow_up_on")
-    if follow_up is not None and follow_up < timezone.localdate() - dt.timedelta(days=365):
-        raise DomainError("Check the follow-up date.", field="follow_up_on")
+    opened = timezone.localtime(session.opened_at, clinic_zone(session.clinic)).date()
+    if follow_up is not None and follow_up < opened:
+        raise DomainError("The follow-up cannot be before the session.", field="follow_up_on")
     with transaction.atomic():
         event.save()
         audit_record(

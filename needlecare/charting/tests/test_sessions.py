@@ -276,3 +276,43 @@ def test_front_desk_cannot_record_adverse_events(visit):
             onset="during",
             reported_by="x",
         )
+
+
+def test_estim_needs_its_settings_before_signing(visit):
+    session = complete(open_session(visit), visit)
+    session_update(session=session, by=visit.therapist_user, estim_used=True, estim_pairs=2)
+    with pytest.raises(DomainError, match="electrical stimulation settings"):
+        session_sign(session=session, by=visit.therapist_user)
+
+
+def test_a_pain_score_that_is_not_a_number_is_refused_and_nothing_changes(visit):
+    session = open_session(visit)
+    with pytest.raises(DomainError, match="0 to 10"):
+        session_update(session=session, by=visit.therapist_user, pain_before="severe")
+    with pytest.raises(DomainError):
+        session_update(session=session, by=visit.therapist_user, position="upside down")
+    assert session.position == ""  # the caller's object is back to what is stored
+
+
+def test_only_a_therapist_of_the_clinic_countersigns_the_latest_consent(visit):
+    from needlecare.charting.consent import consent_countersign
+    from needlecare.common.testing.factories import CredentialFactory, TherapistFactory
+
+    p = visit.schedule.practice
+    elsewhere = TherapistFactory(user__clinics=[p.foxboro])
+    for kind in ("dry_needling", "pt_license"):
+        CredentialFactory(therapist=elsewhere, kind=kind)
+    newer = sign(visit.schedule, visit.document, countersign=False)
+    with pytest.raises(DomainError, match="Only a therapist of Stoughton"):
+        consent_countersign(consent=newer, therapist=elsewhere, by=elsewhere.user)
+    older = Consent.objects.exclude(pk=newer.pk).get()
+    older.countersigned_by = None
+    with pytest.raises(DomainError, match="newer consent"):
+        consent_countersign(
+            consent=Consent(pk=older.pk, patient=older.patient, document=older.document),
+            therapist=p.therapist,
+            by=p.therapist.user,
+        )
+    assert consent_countersign(
+        consent=newer, therapist=p.therapist, by=p.therapist.user
+    ).countersigned_at
