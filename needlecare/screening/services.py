@@ -42,6 +42,7 @@ def _store(
     indications: list[str],
     by: User,
     based_on: Screening | None = None,
+    details: dict[str, bool] | None = None,
 ) -> Screening:
     # Clearances come from the record, never from what the form or API body claims.
     intake = dataclasses.replace(intake, physician_clearances=clearances_on_record(patient))
@@ -53,6 +54,7 @@ def _store(
         intake=intake.to_dict(),
         result=decision.to_dict(),
         indications=indications,
+        details=details or {},
         decision=decision.decision,
         policy=_policy_content(policy),
         entered_by=by,
@@ -69,7 +71,12 @@ def _store(
 
 
 def screening_record(
-    *, patient: Patient, intake: Intake, by: User, indications: Iterable[str] = ()
+    *,
+    patient: Patient,
+    intake: Intake,
+    by: User,
+    indications: Iterable[str] = (),
+    details: dict[str, bool] | None = None,
 ) -> Screening:
     """Store a patient's answers with the decision of the policy in force at their clinic."""
     chosen = sorted(set(indications))
@@ -82,6 +89,7 @@ def screening_record(
             clinic=patient.preferred_clinic,
             intake=intake,
             indications=chosen,
+            details=details or {},
             by=by,
         )
 
@@ -149,6 +157,7 @@ def clearance_record(
                 clinic=current.clinic,
                 intake=_parse(current.intake),
                 indications=list(current.indications),
+                details=dict(current.details),
                 by=by,
                 based_on=current,
             )

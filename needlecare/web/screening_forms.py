@@ -45,6 +45,12 @@ class IntakeForm(forms.Form):
         error_messages={"required": "Please confirm your answers before you continue."},
     )
 
+    implant_electronic = forms.BooleanField(
+        required=False,
+        label="If you have an implant: is it an electronic device, such as a pacemaker, "
+        "defibrillator, nerve stimulator or pump?",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for info in CONDITIONS:
@@ -72,6 +78,8 @@ class IntakeForm(forms.Form):
                         "where": self[f"where_{code}"]
                         if CONDITION_INFO[code].where_present
                         else None,
+                        # Electrical stimulation is ruled out with an electronic implant.
+                        "extra": self["implant_electronic"] if code == "implant" else None,
                     }
                     for code in codes
                 ],
@@ -90,6 +98,12 @@ class IntakeForm(forms.Form):
                     "You chose where you have this; tick this box too, or clear those areas.",
                 )
         return data
+
+    def details(self) -> dict[str, bool]:
+        """Answers beyond the contract's body; asked only about a reported implant."""
+        if not self.cleaned_data.get("has_implant"):
+            return {}
+        return {"electronic_implant": bool(self.cleaned_data.get("implant_electronic"))}
 
     def intake(self) -> Intake:
         data = self.cleaned_data

@@ -22,6 +22,11 @@ urlpatterns = [
     path("screening/<int:screening_id>/confirm/", screening.confirm, name="screening-confirm"),
     # Staff
     path("staff/", staff.home, name="staff-home"),
+    path(
+        "staff/notifications/<int:notification_id>/read/",
+        staff.notification_read,
+        name="staff-notification-read",
+    ),
     path("staff/clinics/<slug:slug>/", staff.clinic, name="staff-clinic"),
     path("staff/clinics/<slug:slug>/patients/", staff.patients, name="staff-patients"),
     path("staff/clinics/<slug:slug>/patients/new/", staff.patient_new, name="staff-patient-new"),

@@ -316,3 +316,25 @@ def test_only_a_therapist_of_the_clinic_countersigns_the_latest_consent(visit):
     assert consent_countersign(
         consent=newer, therapist=p.therapist, by=p.therapist.user
     ).countersigned_at
+
+
+def test_admins_see_the_alert_on_their_staff_page_and_can_mark_it_read(client, visit):
+    session = open_session(visit)
+    adverse_event_record(
+        session=session,
+        by=visit.therapist_user,
+        category="needle",
+        severity="serious",
+        onset="during",
+        reported_by="therapist",
+    )
+    p = visit.schedule.practice
+    client.force_login(p.admin)
+    page = client.get("/staff/").content.decode()
+    assert "Broken or retained needle" in page
+    note = Notification.objects.get()
+    client.force_login(p.outsider_admin)
+    assert client.post(f"/staff/notifications/{note.pk}/read/").status_code == 404
+    client.force_login(p.admin)
+    assert client.post(f"/staff/notifications/{note.pk}/read/").status_code == 302
+    assert "Broken or retained needle" not in client.get("/staff/").content.decode()

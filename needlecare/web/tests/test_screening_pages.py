@@ -233,3 +233,22 @@ def test_only_clinic_admins_of_the_clinic_manage_its_policy(client, practice):
     assert client.get("/staff/clinics/stoughton/policy/").status_code == 403
     client.force_login(practice.admin)
     assert client.get("/staff/clinics/foxboro/policy/").status_code == 404
+
+
+@pytest.mark.parametrize(("ticked", "stored"), [("on", True), ("", False)])
+def test_an_implant_is_asked_whether_it_is_electronic(client, practice, ticked, stored):
+    client.force_login(practice.patient.user)
+    answers = {
+        **ANSWERS,
+        "has_implant": "on",
+        "where_implant": ["knee_left"],
+        "implant_electronic": ticked,
+    }
+    client.post("/screening/", answers)
+    assert Screening.objects.get().details == {"electronic_implant": stored}
+
+
+def test_without_an_implant_the_question_is_not_recorded(client, practice):
+    client.force_login(practice.patient.user)
+    client.post("/screening/", {**ANSWERS, "implant_electronic": "on"})
+    assert Screening.objects.get().details == {}

@@ -50,6 +50,7 @@ def _questionnaire(request: AuthedRequest, patient: Patient, *, staff: bool) -> 
             patient=patient,
             intake=form.intake(),
             indications=form.cleaned_data["indications"],
+            details=form.details(),
             by=request.user,
         )
         target = "staff-screening" if staff else "screening-result"

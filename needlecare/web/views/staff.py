@@ -4,10 +4,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic, access_patient, allow
 from needlecare.accounts.models import Role
 from needlecare.audit.selectors import audit_events_for_clinics
+from needlecare.charting.notifications import notification_mark_read, notifications_unread
 from needlecare.clinics.models import Clinic
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.errors import DomainError
@@ -21,7 +23,15 @@ from needlecare.web.forms import StaffPatientForm
 @allow(*STAFF)
 def home(request: AuthedRequest) -> HttpResponse:
     clinics = Clinic.objects.filter(memberships__user=request.user).order_by("name")
-    return render(request, "staff/home.html", {"my_clinics": clinics})
+    context = {"my_clinics": clinics, "notifications": notifications_unread(request.user)[:20]}
+    return render(request, "staff/home.html", context)
+
+
+@allow(*STAFF)
+@require_POST
+def notification_read(request: AuthedRequest, notification_id: int) -> HttpResponse:
+    notification_mark_read(user=request.user, notification_id=notification_id)
+    return redirect("staff-home")
 
 
 @allow(*STAFF)
