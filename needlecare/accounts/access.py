@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 
 from needlecare.accounts.models import STAFF_ROLES, Role, User
-from needlecare.charting.models import TreatmentSession
+from needlecare.charting.models import Consent, TreatmentSession
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
+from needlecare.reports.models import Letter
 from needlecare.scheduling.models import Appointment
 from needlecare.screening.models import PhysicianClearance, Screening
 
@@ -128,38 +130,68 @@ def access_therapist(user: User, therapist_id: int) -> Therapist:
     return therapist
 
 
-def access_screening(
-    user: User, screening_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN
-) -> Screening:
-    """A screening of a patient the user may see (access_patient's rules), else not found."""
-    patient_id = (
-        Screening.objects.filter(pk=screening_id).values_list("patient_id", flat=True).first()
-    )
+M = TypeVar("M", bound=Model)
+
+
+def access_patient_record(
+    user: User,
+    model: type[M],
+    pk: int,
+    *,
+    roles: Iterable[str] = ANY_SIGNED_IN,
+    related: Iterable[str] = (),
+) -> M:
+    """A record belonging to a patient the user may see (access_patient's rules), else the
+    same not found whether it is missing or someone else's."""
+    what = model._meta.verbose_name
+    patient_id = model._default_manager.filter(pk=pk).values_list("patient_id", flat=True).first()
     if patient_id is None:
-        raise Http404("No such screening.")
+        raise Http404(f"No such {what}.")
     try:
         access_patient(user, patient_id, roles=roles)
     except Http404:
-        raise Http404("No such screening.") from None
-    return Screening.objects.select_related("patient", "clinic", "entered_by", "policy").get(
-        pk=screening_id
+        raise Http404(f"No such {what}.") from None
+    return model._default_manager.select_related(*related).get(pk=pk)
+
+
+def access_screening(
+    user: User, screening_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN
+) -> Screening:
+    """A screening of a patient the user may see."""
+    return access_patient_record(
+        user,
+        Screening,
+        screening_id,
+        roles=roles,
+        related=("patient", "clinic", "entered_by", "policy"),
     )
 
 
 def access_clearance(user: User, clearance_id: int) -> PhysicianClearance:
-    """A clearance of a patient at one of the user's clinics (staff only), else not found."""
-    patient_id = (
-        PhysicianClearance.objects.filter(pk=clearance_id)
-        .values_list("patient_id", flat=True)
-        .first()
+    """A clearance of a patient at one of the user's clinics (staff only)."""
+    return access_patient_record(user, PhysicianClearance, clearance_id, roles=STAFF)
+
+
+def access_consent(user: User, consent_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Consent:
+    """A signed consent of a patient the user may see."""
+    return access_patient_record(
+        user,
+        Consent,
+        consent_id,
+        roles=roles,
+        related=(
+            "document__clinic",
+            "patient",
+            "recorded_by",
+            "witnessed_by",
+            "countersigned_by__user",
+        ),
     )
-    if patient_id is None:
-        raise Http404("No such clearance.")
-    try:
-        access_patient(user, patient_id, roles=STAFF)
-    except Http404:
-        raise Http404("No such clearance.") from None
-    return PhysicianClearance.objects.get(pk=clearance_id)
+
+
+def access_letter(user: User, letter_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Letter:
+    """A letter about a patient the user may see."""
+    return access_patient_record(user, Letter, letter_id, roles=roles, related=("patient",))
 
 
 def access_appointment(

@@ -7,10 +7,16 @@ for the clinic's therapists and admins only (the front desk never sees treatment
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from needlecare.accounts.access import CLINICAL, AuthedRequest, access_patient, access_session
+from needlecare.accounts.access import (
+    CLINICAL,
+    AuthedRequest,
+    access_letter,
+    access_patient,
+    access_session,
+)
 from needlecare.accounts.models import Role
 from needlecare.api import roles
 from needlecare.charting import services
@@ -355,13 +361,7 @@ def letters(request: AuthedRequest, patient_id: int) -> list[LetterOut]:
     summary="Download one letter as PDF (the patient, or clinical staff of their clinic)",
 )
 def letter_pdf(request: AuthedRequest, letter_id: int) -> HttpResponse:
-    letter = Letter.objects.filter(pk=letter_id).first()
-    if letter is None:
-        raise Http404("No such letter.")
-    try:
-        access_patient(request.user, letter.patient_id, roles=PATIENT_OR_CLINICAL)
-    except Http404:
-        raise Http404("No such letter.") from None
+    letter = access_letter(request.user, letter_id, roles=PATIENT_OR_CLINICAL)
     response = HttpResponse(letter.pdf.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
     return response

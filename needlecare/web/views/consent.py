@@ -15,10 +15,11 @@ from needlecare.accounts.access import (
     STAFF,
     AuthedRequest,
     access_clinic,
+    access_consent,
     access_patient,
     allow,
 )
-from needlecare.accounts.models import Role, User
+from needlecare.accounts.models import Role
 from needlecare.charting.consent import (
     NotConsented,
     consent_countersign,
@@ -81,20 +82,6 @@ def consent_status(patient: Patient, clinic: Clinic) -> ConsentStatus:
     except NotConsented as exc:
         return ConsentStatus(in_force=False, reason=exc.message, latest=latest)
     return ConsentStatus(in_force=True, reason="", latest=latest)
-
-
-def _access_consent(user: User, consent_id: int, *, roles: tuple[str, ...]) -> Consent:
-    """A consent of a patient the user may see (access_patient's rules), else not found."""
-    patient_id = Consent.objects.filter(pk=consent_id).values_list("patient_id", flat=True).first()
-    if patient_id is None:
-        raise Http404("No such consent.")
-    try:
-        access_patient(user, patient_id, roles=roles)
-    except Http404:
-        raise Http404("No such consent.") from None
-    return Consent.objects.select_related(
-        "document__clinic", "patient", "recorded_by", "witnessed_by", "countersigned_by__user"
-    ).get(pk=consent_id)
 
 
 def _consent_page(
@@ -188,7 +175,7 @@ def staff_consent(request: AuthedRequest, patient_id: int) -> HttpResponse:
 @allow(Role.THERAPIST)
 @require_POST
 def countersign(request: AuthedRequest, consent_id: int) -> HttpResponse:
-    consent = _access_consent(request.user, consent_id, roles=(Role.THERAPIST,))
+    consent = access_consent(request.user, consent_id, roles=(Role.THERAPIST,))
     therapist = Therapist.objects.filter(user=request.user).select_related("user").first()
     try:
         if therapist is None:
@@ -218,12 +205,12 @@ def _pdf(consent: Consent) -> FileResponse:
 
 @allow(Role.PATIENT)
 def my_consent_pdf(request: AuthedRequest, consent_id: int) -> FileResponse:
-    return _pdf(_access_consent(request.user, consent_id, roles=(Role.PATIENT,)))
+    return _pdf(access_consent(request.user, consent_id, roles=(Role.PATIENT,)))
 
 
 @allow(*STAFF)
 def staff_consent_pdf(request: AuthedRequest, consent_id: int) -> FileResponse:
-    consent = _access_consent(request.user, consent_id, roles=STAFF)
+    consent = access_consent(request.user, consent_id, roles=STAFF)
     patient_record_viewed(patient=consent.patient, by=request.user, what="consent PDF")
     return _pdf(consent)
 

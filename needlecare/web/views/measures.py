@@ -16,8 +16,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from needlecare.accounts.access import CLINICAL, AuthedRequest, access_patient, allow
-from needlecare.accounts.models import Role, User
+from needlecare.accounts.access import CLINICAL, AuthedRequest, access_letter, access_patient, allow
+from needlecare.accounts.models import Role
 from needlecare.charting.models import TreatmentSession
 from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.common.time import clinic_zone
@@ -229,18 +229,6 @@ def staff_measures(request: AuthedRequest, patient_id: int) -> HttpResponse:
 # --- Letters ------------------------------------------------------------------------------------
 
 
-def _access_letter(user: User, letter_id: int, *, roles: tuple[str, ...]) -> Letter:
-    """A letter of a patient the user may see (access_patient's rules), else not found."""
-    patient_id = Letter.objects.filter(pk=letter_id).values_list("patient_id", flat=True).first()
-    if patient_id is None:
-        raise Http404("No such letter.")
-    try:
-        access_patient(user, patient_id, roles=roles)
-    except Http404:
-        raise Http404("No such letter.") from None
-    return Letter.objects.select_related("patient").get(pk=letter_id)
-
-
 def _letter_file(letter: Letter) -> FileResponse:
     pdf: FieldFile = letter.pdf
     day = timezone.localtime(letter.created_at, clinic_zone(letter.patient.preferred_clinic))
@@ -285,7 +273,7 @@ def staff_letters(request: AuthedRequest, patient_id: int) -> HttpResponse:
 
 @allow(*CLINICAL)
 def staff_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
-    letter = _access_letter(request.user, letter_id, roles=CLINICAL)
+    letter = access_letter(request.user, letter_id, roles=CLINICAL)
     patient_record_viewed(patient=letter.patient, by=request.user, what="letter")
     return _letter_file(letter)
 
@@ -299,4 +287,4 @@ def my_letters(request: AuthedRequest) -> HttpResponse:
 
 @allow(Role.PATIENT)
 def my_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
-    return _letter_file(_access_letter(request.user, letter_id, roles=(Role.PATIENT,)))
+    return _letter_file(access_letter(request.user, letter_id, roles=(Role.PATIENT,)))
