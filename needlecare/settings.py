@@ -241,6 +241,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Axes logs every sign-in at INFO; failures and lockouts still come through.
         "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

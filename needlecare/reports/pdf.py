@@ -14,8 +14,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from needlecare.accounts.models import User
 from needlecare.charting.models import AdverseEvent, Consent, TreatmentSession
@@ -43,6 +41,10 @@ DRY_NEEDLING = (
 
 def _render(template: str, context: dict[str, Any]) -> bytes:
     html = render_to_string(f"reports/{template}", context)
+    # Imported here: WeasyPrint is heavy to load, and only letters need it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     pdf = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when given no target
