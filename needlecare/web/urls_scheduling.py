@@ -2,27 +2,27 @@
 
 from django.urls import path
 
-from needlecare.web.views import booking, schedule
+from needlecare.web.views import booking, patient_appointments, schedule, staff_appointments
 
 urlpatterns = [
     # Patients
     path("book/online/", booking.book_online, name="book-online"),
-    path("me/appointments/", booking.my_appointments, name="my-appointments"),
+    path("me/appointments/", patient_appointments.my_appointments, name="my-appointments"),
     path(
         "me/appointments/<int:appointment_id>/cancel/",
-        booking.cancel,
+        patient_appointments.cancel,
         name="my-appointment-cancel",
     ),
     path("me/appointments/<int:appointment_id>/move/", booking.move, name="my-appointment-move"),
-    path("me/waitlist/", booking.waitlist, name="waitlist-join"),
+    path("me/waitlist/", patient_appointments.waitlist, name="waitlist-join"),
     path(
         "me/waitlist/offers/<int:offer_id>/accept/",
-        booking.offer_accept,
+        patient_appointments.offer_accept,
         name="waitlist-offer-accept",
     ),
     path(
         "me/waitlist/offers/<int:offer_id>/decline/",
-        booking.offer_decline,
+        patient_appointments.offer_decline,
         name="waitlist-offer-decline",
     ),
     # Staff
@@ -30,22 +30,22 @@ urlpatterns = [
     path("staff/clinics/<slug:slug>/schedule/book/", schedule.book, name="staff-schedule-book"),
     path(
         "staff/appointments/<int:appointment_id>/",
-        schedule.appointment,
+        staff_appointments.appointment,
         name="staff-appointment",
     ),
     path(
         "staff/appointments/<int:appointment_id>/status/",
-        schedule.transition,
+        staff_appointments.transition,
         name="staff-appointment-transition",
     ),
     path(
         "staff/appointments/<int:appointment_id>/cancel/",
-        schedule.cancel,
+        staff_appointments.cancel,
         name="staff-appointment-cancel",
     ),
     path(
         "staff/appointments/<int:appointment_id>/move/",
-        schedule.move,
+        staff_appointments.move,
         name="staff-appointment-move",
     ),
 ]

@@ -31,13 +31,8 @@ from needlecare.reports.charts import chart_description, progress_chart_svg, pro
 from needlecare.reports.models import Letter
 from needlecare.reports.services import clearance_request_create, progress_letter_create
 from needlecare.screening.selectors import screening_current
-from needlecare.web.charting_forms import (
-    InstrumentForm,
-    LetterForm,
-    PlanOfCareForm,
-    add_domain_error,
-    region_label,
-)
+from needlecare.web.charting_forms import add_domain_error, region_label
+from needlecare.web.measures_forms import InstrumentForm, LetterForm, PlanOfCareForm
 from needlecare.web.views.consent import own_patient
 
 # --- Progress -----------------------------------------------------------------------------------

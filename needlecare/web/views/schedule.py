@@ -1,9 +1,7 @@
-"""Staff pages for the schedule: a clinic's day and week, booking for a patient, and the actions
-on one appointment (check in, complete, no-show, cancel, move).
+"""Staff pages for the schedule: a clinic's day and week, and booking for a patient.
 
-Who may do what: every member of staff sees the schedule and may check a patient in or complete
-a visit; booking for a patient, confirming a request, marking a no-show, cancelling and moving
-are for the front desk and clinic admins (a therapist asks the front desk).
+Every member of staff sees the schedule; booking for a patient is for the front desk and clinic
+admins. The actions on one appointment are in `staff_appointments`.
 """
 
 import datetime as dt
@@ -11,114 +9,24 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import (
-    STAFF,
-    AuthedRequest,
-    access_appointment,
-    access_clinic,
-    access_patient,
-    allow,
-)
-from needlecare.accounts.models import Role
+from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic, access_patient, allow
 from needlecare.clinics.models import Clinic, Therapist
-from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors
-from needlecare.scheduling.models import Appointment, Status, WorkingHours
-from needlecare.scheduling.services import TRANSITIONS, appointment_cancel, appointment_transition
-from needlecare.screening.policy import CONDITION_INFO, REGION_LABELS
-from needlecare.web.scheduling_forms import CancelForm, TransitionForm, add_domain_error
-from needlecare.web.views.booking import CHANGEABLE, booking_steps, move_page
+from needlecare.scheduling.models import WorkingHours
+from needlecare.web.views._booking_steps import booking_steps
+from needlecare.web.views._visits import DESK, Visit, _visit
 
-DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
-# Who may take each step of an appointment's life, and how the button reads.
-TRANSITION_ROLES: dict[str, tuple[str, ...]] = {
-    "confirm": DESK,
-    "check_in": STAFF,
-    "complete": STAFF,
-    "no_show": DESK,
-}
-TRANSITION_LABELS = {
-    "confirm": "Confirm",
-    "check_in": "Check in",
-    "complete": "Complete",
-    "no_show": "Mark no-show",
-}
-STATUS_BADGES = {
-    Status.REQUESTED: "badge-warn",
-    Status.CONFIRMED: "badge-info",
-    Status.CHECKED_IN: "badge-ok",
-    Status.COMPLETED: "",
-    Status.CANCELLED: "badge-danger",
-    Status.NO_SHOW: "badge-danger",
-}
 ROW = 15  # minutes per row of the day grid
 DAY_MINUTES = 24 * 60
-
-
-# --- What the schedule shows of an appointment -----------------------------------------------
-
-
-@dataclass
-class Visit:
-    """An appointment as the schedule shows it: local times and plain labels."""
-
-    appointment: Appointment
-    starts: dt.datetime
-    ends: dt.datetime
-    badge: str
-    precautions: list[str]  # the conditions to take care over, as short labels
-    regions: list[str]
-    notes: list[tuple[str, str]]  # each precaution with the planned areas it reaches
-
-    @property
-    def span(self) -> str:
-        """9:00–9:45 AM, or 11:30 AM–12:15 PM across noon."""
-        start, end = f"{self.starts:%-I:%M}", f"{self.ends:%-I:%M %p}"
-        if self.starts.strftime("%p") != self.ends.strftime("%p"):
-            start += f" {self.starts:%p}"
-        return f"{start}–{end}"
-
-
-def _label(code: object) -> str:
-    info = CONDITION_INFO.get(str(code))
-    return info.label if info else str(code)
-
-
-def _visit(appointment: Appointment, zone: dt.tzinfo) -> Visit:
-    precautions = [_label(p.get("code")) for p in appointment.precautions]
-    notes = [
-        (_label(p.get("code")), ", ".join(REGION_LABELS.get(r, r) for r in p.get("regions", [])))
-        for p in appointment.precautions
-    ]
-    return Visit(
-        appointment=appointment,
-        starts=timezone.localtime(appointment.starts_at, zone),
-        ends=timezone.localtime(appointment.ends_at, zone),
-        badge=STATUS_BADGES.get(Status(appointment.status), ""),
-        precautions=list(dict.fromkeys(precautions)),
-        regions=[REGION_LABELS.get(r, r) for r in appointment.planned_regions],
-        notes=notes,
-    )
-
-
-def _actions(user_role: str, appointment: Appointment) -> list[tuple[str, str]]:
-    return [
-        (action, TRANSITION_LABELS[action])
-        for action, (before, _) in TRANSITIONS.items()
-        if appointment.status == before and user_role in TRANSITION_ROLES[action]
-    ]
 
 
 def _working_hours(clinic: Clinic, weekdays: list[int]) -> list[WorkingHours]:
@@ -330,103 +238,3 @@ def _choose_patient(request: AuthedRequest, clinic: Clinic) -> HttpResponse:
     return render(
         request, "schedule/choose_patient.html", {"clinic": clinic, "page": page, "q": query}
     )
-
-
-# --- One appointment ----------------------------------------------------------------------------
-
-
-def _appointment_page(
-    request: AuthedRequest,
-    appointment: Appointment,
-    *,
-    transition_form: TransitionForm | None = None,
-    cancel_form: CancelForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    zone = clinic_zone(appointment.clinic)
-    role = request.user.role
-    local = timezone.localtime(appointment.starts_at, zone)
-    context = {
-        "appointment": appointment,
-        "visit": _visit(appointment, zone),
-        "clinic": appointment.clinic,
-        "actions": _actions(role, appointment),
-        "desk": role in DESK,
-        "changeable": appointment.status in CHANGEABLE,
-        "transition_form": transition_form,
-        "cancel_form": cancel_form or CancelForm(),
-        "day_link": reverse("staff-schedule", args=[appointment.clinic.slug])
-        + f"?day={local.date().isoformat()}",
-    }
-    with timezone.override(zone):
-        return render(request, "schedule/appointment.html", context, status=status)
-
-
-@allow(*STAFF)
-def appointment(request: AuthedRequest, appointment_id: int) -> HttpResponse:
-    return _appointment_page(request, access_appointment(request.user, appointment_id, roles=STAFF))
-
-
-def _safe_next(request: AuthedRequest, target: str) -> str | None:
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
-@allow(*STAFF)
-@require_POST
-def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, appointment_id, roles=STAFF)
-    form = TransitionForm(request.POST)
-    status = 400
-    if form.is_valid():
-        action = form.cleaned_data["action"]
-        try:
-            if request.user.role not in TRANSITION_ROLES[action]:
-                raise NotAllowed(
-                    f"Only the front desk or a clinic admin can "
-                    f"{TRANSITION_LABELS[action].lower()} an appointment."
-                )
-            appointment_transition(appointment=appointment, action=action, by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            label = Status(appointment.status).label.lower()
-            messages.success(request, f"{appointment.patient.full_name}: {label}.")
-            back = _safe_next(request, form.cleaned_data["next"])
-            if back:
-                return redirect(back)
-            return redirect("staff-appointment", appointment_id=appointment.pk)
-    return _appointment_page(request, appointment, transition_form=form, status=status)
-
-
-@allow(*DESK)
-@require_POST
-def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, appointment_id, roles=DESK)
-    form = CancelForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            appointment_cancel(
-                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(
-                request, f"{appointment.patient.full_name}'s appointment is cancelled."
-            )
-            return redirect("staff-appointment", appointment_id=appointment.pk)
-    return _appointment_page(request, appointment, cancel_form=form, status=status)
-
-
-@allow(*DESK)
-def move(request: AuthedRequest, appointment_id: int) -> HttpResponse:
-    appointment = access_appointment(request.user, appointment_id, roles=DESK)
-    back = reverse("staff-appointment", args=[appointment.pk])
-    return move_page(request, appointment, any_therapist=True, back=back, done=back)

@@ -1,0 +1,244 @@
+"""Patient pages for their appointments: list and cancel them, and the waitlist and its offers."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from needlecare.accounts.access import AuthedRequest, access_appointment, allow
+from needlecare.accounts.models import Role
+from needlecare.common.errors import DomainError
+from needlecare.common.time import clinic_today, clinic_zone
+from needlecare.patients.models import Patient
+from needlecare.scheduling import selectors
+from needlecare.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Status,
+    WaitlistEntry,
+    WaitlistOffer,
+)
+from needlecare.scheduling.services import appointment_cancel
+from needlecare.scheduling.waitlist import (
+    waitlist_join,
+    waitlist_offer_accept,
+    waitlist_offer_decline,
+)
+from needlecare.screening.selectors import screening_current
+from needlecare.web.scheduling_forms import CancelForm, ConfirmForm, WaitlistForm, add_domain_error
+from needlecare.web.views._booking_steps import CHANGEABLE, _own_patient, cleared_regions
+
+UPCOMING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
+
+
+# --- The patient's appointments and waitlist ----------------------------------------------------
+
+
+def _open_offers(patient: Patient) -> list[WaitlistOffer]:
+    return list(
+        WaitlistOffer.objects.filter(
+            entry__patient=patient,
+            state=WaitlistOffer.State.OPEN,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("entry__clinic", "entry__type", "therapist__user")
+        .order_by("starts_at")
+    )
+
+
+def _own_offer(patient: Patient, offer_id: int) -> WaitlistOffer:
+    """One of the patient's own offers, else not found (as for anyone else's)."""
+    offer = (
+        WaitlistOffer.objects.filter(pk=offer_id, entry__patient=patient)
+        .select_related("entry__patient", "entry__clinic", "entry__type", "therapist__user")
+        .first()
+    )
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
+
+
+def _waitlist_form(patient: Patient, data: Any = None) -> WaitlistForm:
+    types = AppointmentType.objects.filter(is_active=True, bookable_online=True).order_by(
+        "clinic__name", "name"
+    )
+    return WaitlistForm(
+        data,
+        types=types,
+        regions=cleared_regions(screening_current(patient)),
+        today=clinic_today(patient.preferred_clinic),
+        clinic=patient.preferred_clinic,
+    )
+
+
+def cancel_form(appointment: Appointment, data: Any = None) -> CancelForm:
+    # One form per appointment on a page, so each needs ids of its own.
+    return CancelForm(data, auto_id=f"cancel-{appointment.pk}-%s")
+
+
+@dataclass
+class AppointmentRow:
+    appointment: Appointment
+    cancel_form: CancelForm | None
+
+
+def _appointments_page(
+    request: AuthedRequest,
+    patient: Patient,
+    *,
+    forms: dict[str, Form] | None = None,
+    form_for: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    forms = forms or {}
+    now = timezone.now()
+    rows = selectors.appointments_of(patient)
+    upcoming = [a for a in rows if a.ends_at > now and a.status in UPCOMING]
+    shown = {a.pk for a in upcoming}
+    bound = forms.get("cancel")
+
+    def row(a: Appointment) -> AppointmentRow:
+        if a.status not in CHANGEABLE:
+            return AppointmentRow(a, None)
+        if a.pk == form_for and isinstance(bound, CancelForm):
+            return AppointmentRow(a, bound)
+        return AppointmentRow(a, cancel_form(a))
+
+    upcoming_rows = [row(a) for a in upcoming]
+    offers = _open_offers(patient)
+    # A refusal about something the page no longer offers (an appointment already cancelled,
+    # an offer already taken) is shown at the top instead of next to its form.
+    shown_forms = [r.cancel_form for r in upcoming_rows] + (
+        [forms["offer"]] if any(o.pk == form_for for o in offers) and "offer" in forms else []
+    )
+    stray = [
+        str(error)
+        for key in ("cancel", "offer")
+        if key in forms and forms[key] not in shown_forms
+        for errors in forms[key].errors.values()
+        for error in errors
+    ]
+    context = {
+        "patient": patient,
+        "upcoming": upcoming_rows,
+        "stray_errors": stray,
+        "past": [a for a in reversed(rows) if a.pk not in shown],
+        "offers": offers,
+        "waiting": WaitlistEntry.objects.filter(
+            patient=patient,
+            state__in=(WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED),
+        )
+        .select_related("clinic", "type")
+        .order_by("first_day"),
+        "offer_form": forms.get("offer"),
+        "form_for": form_for,
+        "waitlist_form": forms.get("waitlist") or _waitlist_form(patient),
+    }
+    return render(request, "booking/appointments.html", context, status=status)
+
+
+@allow(Role.PATIENT)
+def my_appointments(request: AuthedRequest) -> HttpResponse:
+    return _appointments_page(request, _own_patient(request))
+
+
+@allow(Role.PATIENT)
+@require_POST
+def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment(request.user, appointment_id, roles=(Role.PATIENT,))
+    form = cancel_form(appointment, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            appointment_cancel(
+                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, "Your appointment is cancelled.")
+            return redirect("my-appointments")
+    return _appointments_page(
+        request,
+        appointment.patient,
+        forms={"cancel": form},
+        form_for=appointment.pk,
+        status=status,
+    )
+
+
+@allow(Role.PATIENT)
+@require_POST
+def offer_accept(request: AuthedRequest, offer_id: int) -> HttpResponse:
+    patient = _own_patient(request)
+    offer = _own_offer(patient, offer_id)
+    try:
+        appointment = waitlist_offer_accept(offer=offer, by=request.user)
+    except DomainError as exc:
+        form = ConfirmForm({})
+        add_domain_error(form, exc)
+        return _appointments_page(
+            request, patient, forms={"offer": form}, form_for=offer.pk, status=exc.status
+        )
+    when = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic))
+    messages.success(request, f"Booked: {when:%A, %B %-d at %-I:%M %p}.")
+    return redirect("my-appointments")
+
+
+@allow(Role.PATIENT)
+@require_POST
+def offer_decline(request: AuthedRequest, offer_id: int) -> HttpResponse:
+    patient = _own_patient(request)
+    offer = _own_offer(patient, offer_id)
+    try:
+        waitlist_offer_decline(offer=offer, by=request.user)
+    except DomainError as exc:
+        form = ConfirmForm({})
+        add_domain_error(form, exc)
+        return _appointments_page(
+            request, patient, forms={"offer": form}, form_for=offer.pk, status=exc.status
+        )
+    messages.success(request, "Offer declined; you are still on the waitlist.")
+    return redirect("my-appointments")
+
+
+@allow(Role.PATIENT)
+@require_POST
+def waitlist(request: AuthedRequest) -> HttpResponse:
+    patient = _own_patient(request)
+    form = _waitlist_form(patient, request.POST)
+    status = 400
+    if form.is_valid():
+        kind = form.cleaned_data["type"]
+        regions = form.cleaned_data.get("regions", []) if kind.needs_certification else []
+        try:
+            if kind.needs_certification and "regions" not in form.fields:
+                raise DomainError(
+                    "Dry needling needs a current safety screening that clears the areas to be "
+                    "treated; please answer the screening questions first.",
+                    field="type",
+                )
+            waitlist_join(
+                patient=patient,
+                clinic=kind.clinic,
+                type=kind,
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
+                planned_regions=regions,
+                by=request.user,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(
+                request, "You are on the waitlist. We will offer you a time if one comes free."
+            )
+            return redirect("my-appointments")
+    return _appointments_page(request, patient, forms={"waitlist": form}, status=status)
