@@ -118,6 +118,18 @@ def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SI
     return patient
 
 
+def access_own_patient(user: User) -> Patient:
+    """The signed-in patient's own record, else not found."""
+    own = (
+        Patient.objects.filter(user=user).values_list("pk", flat=True).first()
+        if user.is_authenticated
+        else None
+    )
+    if own is None:
+        raise Http404("No patient record is linked to this account.")
+    return access_patient(user, own)
+
+
 def access_therapist(user: User, therapist_id: int) -> Therapist:
     """A therapist who works at one of the user's clinics, else not found."""
     try:

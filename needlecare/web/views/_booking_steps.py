@@ -12,13 +12,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from needlecare.accounts.access import AuthedRequest, access_patient
+from needlecare.accounts.access import AuthedRequest
 from needlecare.clinics.models import Clinic
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.errors import DomainError
@@ -302,10 +302,3 @@ def booking_steps(
                 return redirect(f"{day}?day={when.date().isoformat()}")
             return redirect("my-appointments")
     return show("confirm", status=status)
-
-
-def _own_patient(request: AuthedRequest) -> Patient:
-    own = Patient.objects.filter(user=request.user).values_list("pk", flat=True).first()
-    if own is None:
-        raise Http404("No patient record is linked to this account.")
-    return access_patient(request.user, own)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from needlecare.accounts.access import AuthedRequest, access_appointment, allow
+from needlecare.accounts.access import AuthedRequest, access_appointment, access_own_patient, allow
 from needlecare.accounts.models import Role
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.errors import DomainError
@@ -23,7 +23,6 @@ from needlecare.web.scheduling_forms import MoveForm, add_domain_error
 from needlecare.web.views._booking_steps import (
     CHANGEABLE,
     WEEK,
-    _own_patient,
     booking_steps,
     group_slots,
 )
@@ -31,7 +30,9 @@ from needlecare.web.views._booking_steps import (
 
 @allow(Role.PATIENT)
 def book_online(request: AuthedRequest) -> HttpResponse:
-    return booking_steps(request, patient=_own_patient(request), clinic=None, staff=False)
+    return booking_steps(
+        request, patient=access_own_patient(request.user), clinic=None, staff=False
+    )
 
 
 # --- Moving an appointment (patients here; the front desk through the same helper) -----------

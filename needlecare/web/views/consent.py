@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from needlecare.accounts.access import (
     AuthedRequest,
     access_clinic,
     access_consent,
+    access_own_patient,
     access_patient,
     allow,
 )
@@ -36,14 +37,6 @@ from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
 from needlecare.reports.pdf import consent_pdf
 from needlecare.web.charting_forms import ConsentDocumentForm, ConsentSignForm, add_domain_error
-
-
-def own_patient(request: AuthedRequest) -> Patient:
-    """The signed-in patient's own record."""
-    own = Patient.objects.filter(user=request.user).values_list("pk", flat=True).first()
-    if own is None:
-        raise Http404("No patient record is linked to this account.")
-    return access_patient(request.user, own)
 
 
 def consent_blocks(body: str) -> list[tuple[str, str]]:
@@ -163,7 +156,7 @@ def _consent_page(
 
 @allow(Role.PATIENT)
 def my_consent(request: AuthedRequest) -> HttpResponse:
-    return _consent_page(request, own_patient(request), staff=False)
+    return _consent_page(request, access_own_patient(request.user), staff=False)
 
 
 @allow(*STAFF)

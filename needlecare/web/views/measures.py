@@ -16,7 +16,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from needlecare.accounts.access import CLINICAL, AuthedRequest, access_letter, access_patient, allow
+from needlecare.accounts.access import (
+    CLINICAL,
+    AuthedRequest,
+    access_letter,
+    access_own_patient,
+    access_patient,
+    allow,
+)
 from needlecare.accounts.models import Role
 from needlecare.charting.models import TreatmentSession
 from needlecare.common.errors import DomainError, NotAllowed
@@ -33,7 +40,6 @@ from needlecare.reports.services import clearance_request_create, progress_lette
 from needlecare.screening.selectors import screening_current
 from needlecare.web.charting_forms import add_domain_error, region_label
 from needlecare.web.measures_forms import InstrumentForm, LetterForm, PlanOfCareForm
-from needlecare.web.views.consent import own_patient
 
 # --- Progress -----------------------------------------------------------------------------------
 
@@ -136,7 +142,7 @@ def _instrument_page(
 
 @allow(Role.PATIENT)
 def my_measures(request: AuthedRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = access_own_patient(request.user)
     plan = plan_of_care_current(patient)
     context = {
         "patient": patient,
@@ -150,7 +156,7 @@ def my_measures(request: AuthedRequest) -> HttpResponse:
 
 @allow(Role.PATIENT)
 def my_measure(request: AuthedRequest, code: str) -> HttpResponse:
-    patient = own_patient(request)
+    patient = access_own_patient(request.user)
     plan = plan_of_care_current(patient)
     # A patient answers the measures their therapist chose, nothing else.
     if plan is None or code not in plan.measures or code not in INSTRUMENTS:
@@ -275,7 +281,7 @@ def staff_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
 
 @allow(Role.PATIENT)
 def my_letters(request: AuthedRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = access_own_patient(request.user)
     context = {"patient": patient, "letters": patient.letters.select_related("created_by")}
     return render(request, "measures/my_letters.html", context)
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import AuthedRequest, access_appointment, allow
+from needlecare.accounts.access import AuthedRequest, access_appointment, access_own_patient, allow
 from needlecare.accounts.models import Role
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
@@ -31,7 +31,7 @@ from needlecare.scheduling.waitlist import (
 )
 from needlecare.screening.selectors import screening_current
 from needlecare.web.scheduling_forms import CancelForm, ConfirmForm, WaitlistForm, add_domain_error
-from needlecare.web.views._booking_steps import CHANGEABLE, _own_patient, cleared_regions
+from needlecare.web.views._booking_steps import CHANGEABLE, cleared_regions
 
 UPCOMING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
 
@@ -144,7 +144,7 @@ def _appointments_page(
 
 @allow(Role.PATIENT)
 def my_appointments(request: AuthedRequest) -> HttpResponse:
-    return _appointments_page(request, _own_patient(request))
+    return _appointments_page(request, access_own_patient(request.user))
 
 
 @allow(Role.PATIENT)
@@ -176,7 +176,7 @@ def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
 @allow(Role.PATIENT)
 @require_POST
 def offer_accept(request: AuthedRequest, offer_id: int) -> HttpResponse:
-    patient = _own_patient(request)
+    patient = access_own_patient(request.user)
     offer = _own_offer(patient, offer_id)
     try:
         appointment = waitlist_offer_accept(offer=offer, by=request.user)
@@ -194,7 +194,7 @@ def offer_accept(request: AuthedRequest, offer_id: int) -> HttpResponse:
 @allow(Role.PATIENT)
 @require_POST
 def offer_decline(request: AuthedRequest, offer_id: int) -> HttpResponse:
-    patient = _own_patient(request)
+    patient = access_own_patient(request.user)
     offer = _own_offer(patient, offer_id)
     try:
         waitlist_offer_decline(offer=offer, by=request.user)
@@ -211,7 +211,7 @@ def offer_decline(request: AuthedRequest, offer_id: int) -> HttpResponse:
 @allow(Role.PATIENT)
 @require_POST
 def waitlist(request: AuthedRequest) -> HttpResponse:
-    patient = _own_patient(request)
+    patient = access_own_patient(request.user)
     form = _waitlist_form(patient, request.POST)
     status = 400
     if form.is_valid():

@@ -12,6 +12,7 @@ from needlecare.accounts.access import (
     AuthedRequest,
     access_clearance,
     access_clinic,
+    access_own_patient,
     access_patient,
     access_screening,
     allow,
@@ -36,13 +37,6 @@ from needlecare.web.screening_forms import (
 CLEARING = (Role.FRONT_DESK, Role.THERAPIST, Role.CLINIC_ADMIN)
 
 
-def _own_patient(request: AuthedRequest) -> Patient:
-    own = Patient.objects.filter(user=request.user).values_list("pk", flat=True).first()
-    if own is None:
-        raise Http404("No patient record is linked to this account.")
-    return access_patient(request.user, own)
-
-
 def _questionnaire(request: AuthedRequest, patient: Patient, *, staff: bool) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +57,7 @@ def _questionnaire(request: AuthedRequest, patient: Patient, *, staff: bool) -> 
 
 @allow(Role.PATIENT)
 def questionnaire(request: AuthedRequest) -> HttpResponse:
-    return _questionnaire(request, _own_patient(request), staff=False)
+    return _questionnaire(request, access_own_patient(request.user), staff=False)
 
 
 @allow(*STAFF)
