@@ -11,7 +11,12 @@ from needlecare.common.testing.schedule import Schedule
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_book, appointment_transition
 
-CONSENT_TEXT = "## What dry needling is\n\nA fine, solid, sterile needle; nothing is injected."
+CONSENT_TEXT = (
+    "## What dry needling is\n\n"
+    "A fine, solid, sterile needle; nothing is injected.\n\n"
+    "## Risks\n\n"
+    "Soreness and bruising are common and pass within a day or two."
+)
 
 
 @dataclass
@@ -20,6 +25,14 @@ class Visit:
     document: ConsentDocument
     consent: Consent
     appointment: Appointment
+
+    @property
+    def practice(self):
+        return self.schedule.practice
+
+    @property
+    def patient(self):
+        return self.schedule.practice.patient
 
     @property
     def therapist_user(self):
@@ -41,6 +54,22 @@ def sign(schedule, document, *, thorax=False, countersign=True):
     return consent
 
 
+def book_and_check_in(schedule, *, days=0):
+    """A dry needling appointment with Dana at 9:00, days after the schedule's Monday."""
+    p = schedule.practice
+    appointment = appointment_book(
+        patient=p.patient,
+        clinic=p.stoughton,
+        type=schedule.dry_needling,
+        therapist=p.therapist,
+        starts_at=schedule.at(9, days=days),
+        planned_regions=["neck"],
+        booked_by=p.front_desk,
+    )
+    appointment_transition(appointment=appointment, action="check_in", by=p.front_desk)
+    return appointment
+
+
 @pytest.fixture
 def visit(schedule):
     """A screened, consented patient checked in for a dry needling visit with Dana today."""
@@ -50,17 +79,12 @@ def visit(schedule):
         clinic=p.stoughton, title="Consent to dry needling", body=CONSENT_TEXT, by=p.admin
     )
     consent = sign(schedule, document)
-    appointment = appointment_book(
-        patient=p.patient,
-        clinic=p.stoughton,
-        type=schedule.dry_needling,
-        therapist=p.therapist,
-        starts_at=schedule.at(9),
-        planned_regions=["neck"],
-        booked_by=p.front_desk,
+    return Visit(
+        schedule=schedule,
+        document=document,
+        consent=consent,
+        appointment=book_and_check_in(schedule),
     )
-    appointment_transition(appointment=appointment, action="check_in", by=p.front_desk)
-    return Visit(schedule=schedule, document=document, consent=consent, appointment=appointment)
 
 
 NEEDLE = {

@@ -1,44 +1,24 @@
 """A patient with a course of signed dry needling sessions, outcome scores and a consent.
 
-The visit setup follows charting's `visit` fixture (copied, not imported, so each app's tests
-stand on their own).
+Built on the shared `visit` fixture (needlecare.common.testing.charting).
 """
 
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from needlecare.charting.consent import consent_countersign, consent_document_publish, consent_sign
-from needlecare.charting.models import Consent, ConsentDocument, TreatmentSession
+from needlecare.charting.models import TreatmentSession
 from needlecare.charting.services import (
     needling_add,
     session_open,
     session_sign,
     session_update,
 )
-from needlecare.common.testing.schedule import Schedule
+from needlecare.common.testing.charting import NEEDLE, book_and_check_in
 from needlecare.outcomes.models import MeasureResponse
-from needlecare.scheduling.models import Appointment
-from needlecare.scheduling.services import appointment_book, appointment_transition
 
-CONSENT_TEXT = (
-    "## What dry needling is\n\n"
-    "A fine, solid, sterile needle; nothing is injected.\n\n"
-    "## Risks\n\n"
-    "Soreness and bruising are common and pass within a day or two."
-)
-NEEDLE = {
-    "needle_diameter_mm": "0.25",
-    "needle_length_mm": 40,
-    "depth_mm": 20,
-    "technique": "pistoning",
-    "insertions": 3,
-    "minutes_in_place": 10,
-    "twitch_response": True,
-}
 # (days after the first visit, muscles as (code, side)) for each signed session
 COURSE = (
     (0, (("upper_trapezius", "left"), ("levator_scapulae", "left"))),
@@ -53,73 +33,6 @@ SCORES = (
     ("nprs", 0, 6.0),
     ("nprs", 14, 5.0),
 )
-
-
-@dataclass
-class Visit:
-    schedule: Schedule
-    document: ConsentDocument
-    consent: Consent
-    appointment: Appointment
-
-    @property
-    def practice(self):
-        return self.schedule.practice
-
-    @property
-    def patient(self):
-        return self.schedule.practice.patient
-
-    @property
-    def therapist_user(self):
-        return self.schedule.practice.therapist.user
-
-
-def sign(schedule, document, *, thorax=False, countersign=True):
-    p = schedule.practice
-    consent = consent_sign(
-        patient=p.patient,
-        document=document,
-        signed_name=p.patient.full_name,
-        agreed=True,
-        by=p.patient.user,
-        covers_thorax=thorax,
-    )
-    if countersign:
-        consent_countersign(consent=consent, therapist=p.therapist, by=p.therapist.user)
-    return consent
-
-
-def book_and_check_in(schedule, *, days=0):
-    p = schedule.practice
-    appointment = appointment_book(
-        patient=p.patient,
-        clinic=p.stoughton,
-        type=schedule.dry_needling,
-        therapist=p.therapist,
-        starts_at=schedule.at(9, days=days),
-        planned_regions=["neck"],
-        booked_by=p.front_desk,
-    )
-    appointment_transition(appointment=appointment, action="check_in", by=p.front_desk)
-    return appointment
-
-
-@pytest.fixture
-def visit(schedule):
-    """A screened, consented patient checked in for a dry needling visit with Dana."""
-    p = schedule.practice
-    schedule.screen(None, "diabetes", regions=("neck", "upper_back", "low_back", "shoulder_left"))
-    document = consent_document_publish(
-        clinic=p.stoughton, title="Consent to dry needling", body=CONSENT_TEXT, by=p.admin
-    )
-    consent = sign(schedule, document)
-    return Visit(
-        schedule=schedule,
-        document=document,
-        consent=consent,
-        appointment=book_and_check_in(schedule),
-    )
 
 
 def treat(visit, appointment, muscles, *, plan="Review in a week"):
