@@ -18,8 +18,8 @@ from needlecare.clinics.selectors import therapist_can_dry_needle
 from needlecare.common.errors import Conflict, DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.models import Patient
-from needlecare.scheduling import selectors
-from needlecare.scheduling.availability import Slot
+from needlecare.scheduling.availability import Slot, available_slots
+from needlecare.scheduling.inputs import availability_inputs
 from needlecare.scheduling.models import Appointment, AppointmentType, Status
 from needlecare.screening.gate import screening_gate
 
@@ -52,37 +52,68 @@ def _safety(
     if not type.needs_certification:
         return None, []
     if not therapist_can_dry_needle(therapist, on=day):
-        raise DomainError(
-            f"{therapist.user.full_name} is not certified for dry needling on {day:%B %-d, %Y}.",
-            field="therapist",
-        )
+        raise _not_certified(therapist, day)
     cleared = screening_gate(patient=patient, regions=regions)
     return cleared.screening, cleared.precautions
 
 
-def _slot(
+def _not_certified(therapist: Therapist, day: dt.date) -> DomainError:
+    return DomainError(
+        f"{therapist.user.full_name} is not certified for dry needling on {day:%B %-d, %Y}.",
+        field="therapist",
+    )
+
+
+def _checked_slot(
     *,
     clinic: Clinic,
     type: AppointmentType,
     therapist: Therapist,
     patient: Patient,
     starts_at: dt.datetime,
+    regions: list[str],
     ignore: int | None = None,
-) -> Slot:
+) -> tuple[Slot, Any, list[dict[str, object]]]:
+    """The free slot at starts_at, after the safety rules; and the screening that cleared it.
+
+    One read gives the day's availability and the therapist's credentials for it, so the
+    certification rule costs no extra query (the same rule as therapist_can_dry_needle).
+    """
     day = _local(clinic, starts_at).date()
-    slots = selectors.slots_for(
+    calendar, agendas, patient_busy = availability_inputs(
         clinic=clinic,
-        type=type,
         first_day=day,
         last_day=day,
         therapist_ids=[therapist.pk],
         patient=patient,
-        not_before=timezone.now(),
         ignore_appointment=ignore,
+    )
+    screening, precautions = None, []
+    if type.needs_certification:
+        # Without hours here the therapist has no agenda; ask the credentials directly.
+        certified = (
+            any(day in dates for dates in agendas[0].certified)
+            if agendas
+            else therapist_can_dry_needle(therapist, on=day)
+        )
+        if not certified:
+            raise _not_certified(therapist, day)
+        cleared = screening_gate(patient=patient, regions=regions)
+        screening, precautions = cleared.screening, cleared.precautions
+    slots = available_slots(
+        clinic=calendar,
+        therapists=agendas,
+        first_day=day,
+        last_day=day,
+        duration=dt.timedelta(minutes=type.duration_minutes),
+        buffer=dt.timedelta(minutes=type.buffer_minutes),
+        needs_certification=type.needs_certification,
+        patient_busy=patient_busy,
+        not_before=timezone.now(),
     )
     for slot in slots:
         if slot.start == starts_at:
-            return slot
+            return slot, screening, precautions
     raise Conflict(
         f"{_local(clinic, starts_at):%A %B %-d at %-I:%M %p} is not free with "
         f"{therapist.user.full_name}; choose one of the times offered.",
@@ -91,15 +122,19 @@ def _slot(
 
 
 def _save(appointment: Appointment, **audit: Any) -> Appointment:
+    """Write the appointment and its audit record, inside the caller's transaction.
+
+    No savepoint of its own: every caller runs in an atomic block that the Conflict leaves, so
+    a refused insert rolls back with it.
+    """
     try:
-        with transaction.atomic():
-            appointment.save()
-            audit_record(**audit, target=appointment, clinic_ids=[appointment.clinic_id])
+        appointment.save()
     except IntegrityError as exc:
         if "overlap" not in str(exc):
             raise
         # An exclusion constraint refused it: someone else took the time since the check.
         raise Conflict(TAKEN) from exc
+    audit_record(**audit, target=appointment, clinic_ids=[appointment.clinic_id])
     return appointment
 
 
@@ -122,15 +157,13 @@ def appointment_book(
     regions = list(dict.fromkeys(planned_regions or []))
     _check_parties(clinic=clinic, type=type, therapist=therapist, patient=patient)
     with transaction.atomic():
-        screening, precautions = _safety(
+        slot, screening, precautions = _checked_slot(
+            clinic=clinic,
             type=type,
             therapist=therapist,
             patient=patient,
-            day=_local(clinic, starts_at).date(),
+            starts_at=starts_at,
             regions=regions,
-        )
-        slot = _slot(
-            clinic=clinic, type=type, therapist=therapist, patient=patient, starts_at=starts_at
         )
         appointment = Appointment(
             clinic=clinic,
@@ -172,19 +205,13 @@ def appointment_reschedule(
     _check_parties(clinic=clinic, type=type, therapist=therapist, patient=patient)
     old = appointment.starts_at
     with transaction.atomic():
-        screening, precautions = _safety(
-            type=type,
-            therapist=therapist,
-            patient=patient,
-            day=_local(clinic, starts_at).date(),
-            regions=list(appointment.planned_regions),
-        )
-        slot = _slot(
+        slot, screening, precautions = _checked_slot(
             clinic=clinic,
             type=type,
             therapist=therapist,
             patient=patient,
             starts_at=starts_at,
+            regions=list(appointment.planned_regions),
             ignore=appointment.pk,
         )
         appointment.therapist = therapist
