@@ -15,45 +15,43 @@ today (about 250,000 by default) with bulk_create, then measures on each databas
   that cannot collide, each booking its own transaction with its checks and audit rows.
 
 Each database runs in a subprocess of this script with its own settings environment (a
-temporary SQLite file; a fresh PostgreSQL database, on a throwaway cluster from
-`scripts/pg-cluster` unless DATABASE_URL is set). Goals: four weeks in at most 50 ms median,
+temporary SQLite file with the settings' pragmas, `synchronous=FULL` included; a fresh PostgreSQL
+database, on a throwaway `scripts/pg-cluster` cluster with fsync on unless DATABASE_URL is set).
+The practice comes from `availability_practice.py`. Goals: four weeks in at most 50 ms median,
 slots_for at most 3 times the pure function, at least 100 bookings per second.
 """
 
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import platform
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from availability_practice import (
+    APPOINTMENTS,
+    BOOKINGS,
+    CLINICS,
+    PATIENTS,
+    ROOMS,
+    THERAPISTS,
+    Practice,
+    build,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_CLUSTER = ROOT / "scripts" / "pg-cluster"
 
-CLINICS = 20
-THERAPISTS = 10  # per clinic
-# Three rooms cannot hold the default year: ten therapists seeing about five patients a day
-# need about 48 room-hours a clinic-day, three rooms give 24 inside the working hours.
-ROOMS = 10  # per clinic
-PATIENTS = 2_000  # spread over the clinics, with appointments
-APPOINTMENTS = 250_000
-HOURS = range(8, 16)  # working hours 8-16, appointments on the hour: 45 minutes + 15 buffer
 DAYS = 28
 RUNS = 30
 WARMUPS = 3
-BOOKINGS = 300
-SEED = 20261127
 
 GOAL_MS = 50.0
 GOAL_RATIO = 3.0
@@ -106,7 +104,13 @@ def run_postgresql(appointments: int) -> dict:
     cluster = None
     if not url:
         cluster = tempfile.mkdtemp(prefix="needlecare-bench-pg.")
-        subprocess.run([str(PG_CLUSTER), "start", cluster], check=True, stdout=subprocess.DEVNULL)
+        # fsync on, unlike the test suite's clusters: commits cost what they cost in production.
+        subprocess.run(
+            [str(PG_CLUSTER), "start", cluster],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PG_CLUSTER_FSYNC": "on"},
+        )
         url = (Path(cluster) / "database_url").read_text().strip()
     try:
         name = f"needlecare_bench_{os.getpid()}"
@@ -217,6 +221,8 @@ def child(database: str, appointments: int, out: Path) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
             version = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+            cursor.execute("SHOW fsync")
+            version += f", fsync {cursor.fetchone()[0]}"
         else:
             cursor.execute("SELECT sqlite_version()")
             version = f"SQLite {cursor.fetchone()[0]}"
@@ -251,195 +257,6 @@ def child(database: str, appointments: int, out: Path) -> None:
     print(f"{result['booking_queries']} statements each)")
     print(load())
     out.write_text(json.dumps(result))
-
-
-@dataclass
-class Practice:
-    today: dt.date
-    clinics: list[Any]
-    types: list[Any]  # the dry needling type of each clinic, in clinic order
-    desk: Any  # the front desk user who books and screens
-    bookers: list[Any]  # patients without appointments, to be screened and booked
-    appointments: int
-
-
-def year_weekdays(today: dt.date) -> list[dt.date]:
-    first = today - dt.timedelta(days=182)
-    return [day for day in (first + dt.timedelta(days=n) for n in range(365)) if day.weekday() < 5]
-
-
-def build(appointments: int) -> Practice:
-    """The practice and its year of appointments, on a grid so nothing can overlap."""
-    from zoneinfo import ZoneInfo
-
-    from django.contrib.auth.hashers import make_password
-    from django.db import transaction
-    from django.utils import timezone
-
-    from needlecare.accounts.models import Role, User
-    from needlecare.clinics.models import (
-        Clinic,
-        Credential,
-        OpeningHours,
-        Room,
-        StaffMembership,
-        Therapist,
-    )
-    from needlecare.common.time import clinic_today
-    from needlecare.patients.models import Patient
-    from needlecare.scheduling.models import Appointment, AppointmentType, Status, WorkingHours
-
-    rnd = random.Random(SEED)
-    today = clinic_today()
-    weekdays = year_weekdays(today)
-    per_day = appointments / (CLINICS * THERAPISTS * len(weekdays))
-    if per_day > len(HOURS):
-        raise SystemExit(f"{appointments:,} appointments do not fit in a year of working hours")
-    password = make_password(None)
-    bookers_per_clinic = math.ceil((BOOKINGS + 1) / CLINICS)
-
-    with transaction.atomic():
-        clinics = Clinic.objects.bulk_create(
-            Clinic(
-                name=f"Clinic {c + 1:02d}",
-                slug=f"clinic-{c + 1:02d}",
-                city="Stoughton",
-                phone=f"781-555-{c:04d}",
-            )
-            for c in range(CLINICS)
-        )
-        OpeningHours.objects.bulk_create(
-            OpeningHours(clinic=c, weekday=wd, opens=dt.time(7), closes=dt.time(19))
-            for c in clinics
-            for wd in range(5)
-        )
-        rooms = Room.objects.bulk_create(
-            Room(clinic=c, name=f"Room {r + 1}") for c in clinics for r in range(ROOMS)
-        )
-        desk = User.objects.create(
-            email="desk@example.org",
-            full_name="Front Desk",
-            role=Role.FRONT_DESK,
-            password=password,
-        )
-        users = User.objects.bulk_create(
-            User(
-                email=f"therapist{n}@example.org",
-                full_name=f"Therapist {n}",
-                role=Role.THERAPIST,
-                password=password,
-            )
-            for n in range(CLINICS * THERAPISTS)
-        )
-        StaffMembership.objects.bulk_create(
-            [StaffMembership(clinic=c, user=desk) for c in clinics]
-            + [
-                StaffMembership(clinic=clinics[n // THERAPISTS], user=u)
-                for n, u in enumerate(users)
-            ]
-        )
-        therapists = Therapist.objects.bulk_create(
-            Therapist(user=u, title="PT, DPT") for u in users
-        )
-        Credential.objects.bulk_create(
-            Credential(
-                therapist=t,
-                kind=kind,
-                issuer="Board",
-                number=f"{kind}-{t.pk}",
-                valid_from=weekdays[0] - dt.timedelta(days=30),
-                expires_on=weekdays[-1] + dt.timedelta(days=30),
-            )
-            for t in therapists
-            for kind in (Credential.Kind.DRY_NEEDLING, Credential.Kind.PT_LICENSE)
-        )
-        WorkingHours.objects.bulk_create(
-            WorkingHours(
-                therapist=t,
-                clinic=clinics[n // THERAPISTS],
-                weekday=wd,
-                starts=dt.time(HOURS.start),
-                ends=dt.time(HOURS.stop),
-            )
-            for n, t in enumerate(therapists)
-            for wd in range(5)
-        )
-        types = AppointmentType.objects.bulk_create(
-            AppointmentType(
-                clinic=c,
-                code="dry-needling",
-                name="Dry needling treatment",
-                duration_minutes=45,
-                buffer_minutes=15,
-                needs_certification=True,
-            )
-            for c in clinics
-        )
-        per_clinic = PATIENTS // CLINICS
-        patients = Patient.objects.bulk_create(
-            Patient(
-                first_name=f"Patient{n}",
-                last_name=f"Clinic{c}",
-                date_of_birth=dt.date(1980, 5, 17),
-                phone="781-555-0100",
-                preferred_clinic=clinics[c],
-            )
-            for c in range(CLINICS)
-            for n in range(per_clinic + bookers_per_clinic)
-        )
-
-    zone = ZoneInfo(clinics[0].time_zone)
-    now = timezone.now()
-    total = 0
-    bookers = []
-    stride = per_clinic + bookers_per_clinic
-    for c, clinic in enumerate(clinics):
-        staff = [t.pk for t in therapists[c * THERAPISTS : (c + 1) * THERAPISTS]]
-        room_ids = [r.pk for r in rooms[c * ROOMS : (c + 1) * ROOMS]]
-        pool = [p.pk for p in patients[c * stride : c * stride + per_clinic]]
-        bookers += patients[c * stride + per_clinic : (c + 1) * stride]
-        rows = []
-        for d, day in enumerate(weekdays):
-            first = dt.datetime.combine(day, dt.time(HOURS.start), tzinfo=zone).astimezone(dt.UTC)
-            by_hour: list[list[int]] = [[] for _ in HOURS]
-            for t in staff:
-                count = int(per_day) + (rnd.random() < per_day % 1)
-                for h in rnd.sample(range(len(HOURS)), count):
-                    by_hour[h].append(t)
-            for h, busy in enumerate(by_hour):
-                starts = first + dt.timedelta(hours=h)
-                status = Status.COMPLETED if starts < now else Status.CONFIRMED
-                shift = rnd.randrange(ROOMS)
-                for k, t in enumerate(busy):
-                    # Within an hour each therapist, room and patient appears once; hours
-                    # apart never overlap (45 minutes + 15 buffer).
-                    rows.append(
-                        Appointment(
-                            clinic_id=clinic.pk,
-                            type_id=types[c].pk,
-                            therapist_id=t,
-                            room_id=room_ids[(k + shift) % ROOMS],
-                            patient_id=pool[((d * len(HOURS) + h) * THERAPISTS + k) % len(pool)],
-                            starts_at=starts,
-                            ends_at=starts + dt.timedelta(minutes=45),
-                            blocked_until=starts + dt.timedelta(minutes=60),
-                            status=status,
-                            planned_regions=["neck"],
-                            booked_by_id=desk.pk,
-                        )
-                    )
-        with transaction.atomic():
-            Appointment.objects.bulk_create(rows, batch_size=5000)
-        total += len(rows)
-
-    return Practice(
-        today=today,
-        clinics=clinics,
-        types=types,
-        desk=desk,
-        bookers=bookers,
-        appointments=total,
-    )
 
 
 def measure(practice: Practice) -> dict:
