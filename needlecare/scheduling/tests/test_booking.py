@@ -106,6 +106,21 @@ def test_a_therapist_without_a_valid_certification_on_the_day_is_refused(schedul
         book(schedule)
 
 
+def test_a_colleague_without_hours_here_is_refused_for_the_right_reason(schedule):
+    schedule.screen()
+    p = schedule.practice
+    uncertified = TherapistFactory(user__clinics=[p.stoughton])
+    with pytest.raises(DomainError, match="not certified for dry needling on"):
+        book(schedule, therapist=uncertified)
+    certified = TherapistFactory(user__clinics=[p.stoughton])
+    for credential in p.therapist.credentials.all():
+        credential.pk = None
+        credential.therapist = certified
+        credential.save()
+    with pytest.raises(Conflict, match="not free"):
+        book(schedule, therapist=certified)
+
+
 def test_an_evaluation_needs_neither_screening_nor_certification(schedule):
     uncertified = TherapistFactory(user__clinics=[schedule.practice.stoughton])
     from needlecare.scheduling.models import WorkingHours
