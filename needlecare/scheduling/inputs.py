@@ -99,79 +99,109 @@ def _statement(
     patient: Patient | None,
     ignore_appointment: int | None,
 ) -> tuple[str, list[Any]]:
-    ops = connection.ops
+    """The SQL and its parameters.
+
+    Only table names from the models' meta and fixed fragments are formatted into it; every
+    value is a bound parameter, kept next to its branch.
+    """
+    ops, vendor = connection.ops, connection.vendor
     start, end = local_bounds(clinic, first_day, last_day)
     first, last = ops.adapt_datefield_value(first_day), ops.adapt_datefield_value(last_day)
-
-    def at(moment: dt.datetime) -> Any:
-        return ops.adapt_datetimefield_value(moment)
+    window = [
+        ops.adapt_datetimefield_value(end + MARGIN),
+        ops.adapt_datetimefield_value(start - MARGIN),
+    ]
 
     def instant(column: str) -> str:
-        return instant_text_sql(column, connection.vendor)
+        return instant_text_sql(column, vendor)
 
-    params: list[Any] = [clinic.pk, True]
-    only = "" if therapist_ids is None else "AND wh.therapist_id IN " + _in(therapist_ids, params)
     # Therapists who may be booked here: working hours here, an active account, a membership.
-    # Only table names from the models' meta and fixed fragments are formatted into the SQL;
-    # every value is a bound parameter.
+    staff_params: list[Any] = [clinic.pk, True]
+    only = (
+        ""
+        if therapist_ids is None
+        else "AND wh.therapist_id IN " + _in(therapist_ids, staff_params)
+    )
     staff = f"""
         SELECT DISTINCT wh.therapist_id FROM {_table(WorkingHours)} wh
         JOIN {_table(Therapist)} t ON t.id = wh.therapist_id
         JOIN {_table(User)} u ON u.id = t.user_id
         JOIN {_table(StaffMembership)} m ON m.user_id = u.id AND m.clinic_id = wh.clinic_id
-        WHERE wh.clinic_id = %s AND u.is_active = %s {only}"""  # noqa: S608
-    params += [clinic.pk, clinic.pk, last, first, clinic.pk, True, clinic.pk]
-    params += [at(end + MARGIN), at(start - MARGIN), last, first, clinic.pk]
+        WHERE wh.clinic_id = %s AND u.is_active = %s {only}"""
+    in_staff = "therapist_id IN (SELECT therapist_id FROM staff)"
+
+    # Appointments of this clinic (its rooms), of its therapists anywhere, and of the patient.
     # PostgreSQL plans an OR with "IN (subquery)" as a filter over every clinic's appointments
     # in the window; "= ANY(ARRAY(subquery))" runs the subquery first and keeps both indexes.
-    if connection.vendor == "postgresql":
+    who_params: list[Any] = [clinic.pk]
+    if vendor == "postgresql":
         who = "clinic_id = %s OR therapist_id = ANY(ARRAY(SELECT therapist_id FROM staff))"
     else:
-        who = "clinic_id = %s OR therapist_id IN (SELECT therapist_id FROM staff)"
+        who = f"clinic_id = %s OR {in_staff}"
     if patient is not None:
         who += " OR patient_id = %s"
-        params.append(patient.pk)
-    active = _in(list(ACTIVE), params)
-    params += [at(start - MARGIN - LONGEST), at(end + MARGIN), at(start - MARGIN)]
+        who_params.append(patient.pk)
+    active = _in(list(ACTIVE), who_params)
+    who_params += [
+        ops.adapt_datetimefield_value(start - MARGIN - LONGEST),  # lets the index stop early
+        *window,
+    ]
     skip = ""
     if ignore_appointment is not None:
         skip = "AND id <> %s"
-        params.append(ignore_appointment)
+        who_params.append(ignore_appointment)
+    # Only the patient's own appointments need their end (the patient is not held by buffers).
     ends = instant("ends_at") if patient is not None else "NULL"
-    sql = f"""
-        WITH staff AS ({staff})
-        SELECT 'open', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
-               CAST(weekday AS TEXT), CAST(opens AS TEXT), CAST(closes AS TEXT)
-          FROM {_table(OpeningHours)} WHERE clinic_id = %s
-        UNION ALL
-        SELECT 'closed', NULL, NULL, NULL,
-               CAST(starts_on AS TEXT), CAST(ends_on AS TEXT), CAST(NULL AS TEXT)
-          FROM {_table(Closure)} WHERE clinic_id = %s AND starts_on <= %s AND ends_on >= %s
-        UNION ALL
-        SELECT 'room', id, NULL, NULL, NULL, NULL, NULL
-          FROM {_table(Room)} WHERE clinic_id = %s AND is_active = %s
-        UNION ALL
-        SELECT 'hours', therapist_id, NULL, NULL,
-               CAST(weekday AS TEXT), CAST(starts AS TEXT), CAST(ends AS TEXT)
-          FROM {_table(WorkingHours)}
-         WHERE clinic_id = %s AND therapist_id IN (SELECT therapist_id FROM staff)
-        UNION ALL
-        SELECT 'off', therapist_id, NULL, NULL, {instant("starts_at")}, {instant("ends_at")}, NULL
-          FROM {_table(TimeOff)}
-         WHERE therapist_id IN (SELECT therapist_id FROM staff) AND starts_at < %s AND ends_at > %s
-        UNION ALL
-        SELECT 'credential', therapist_id, NULL, NULL,
-               kind, CAST(valid_from AS TEXT), CAST(expires_on AS TEXT)
-          FROM {_table(Credential)}
-         WHERE therapist_id IN (SELECT therapist_id FROM staff)
-           AND valid_from <= %s AND expires_on >= %s
-        UNION ALL
-        SELECT 'appointment', therapist_id, room_id, patient_id,
-               {instant("starts_at")}, {instant("blocked_until")}, {ends}
-          FROM {_table(Appointment)}
-         WHERE ({who}) AND status IN {active}
-           AND starts_at >= %s AND starts_at < %s AND blocked_until > %s {skip}"""  # noqa: S608
-    return sql, params
+
+    # Every branch gives (kind, who, room, patient, a, b, c); the first one fixes the types.
+    branches: list[tuple[str, list[Any]]] = [
+        (
+            f"""SELECT 'open', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
+                CAST(weekday AS TEXT), CAST(opens AS TEXT), CAST(closes AS TEXT)
+              FROM {_table(OpeningHours)} WHERE clinic_id = %s""",
+            [clinic.pk],
+        ),
+        (
+            f"""SELECT 'closed', NULL, NULL, NULL,
+                CAST(starts_on AS TEXT), CAST(ends_on AS TEXT), CAST(NULL AS TEXT)
+              FROM {_table(Closure)} WHERE clinic_id = %s AND starts_on <= %s AND ends_on >= %s""",
+            [clinic.pk, last, first],
+        ),
+        (
+            f"""SELECT 'room', id, NULL, NULL, NULL, NULL, NULL
+              FROM {_table(Room)} WHERE clinic_id = %s AND is_active = %s""",
+            [clinic.pk, True],
+        ),
+        (
+            f"""SELECT 'hours', therapist_id, NULL, NULL,
+                CAST(weekday AS TEXT), CAST(starts AS TEXT), CAST(ends AS TEXT)
+              FROM {_table(WorkingHours)} WHERE clinic_id = %s AND {in_staff}""",
+            [clinic.pk],
+        ),
+        (
+            f"""SELECT 'off', therapist_id, NULL, NULL,
+                {instant("starts_at")}, {instant("ends_at")}, NULL
+              FROM {_table(TimeOff)} WHERE {in_staff} AND starts_at < %s AND ends_at > %s""",
+            window,
+        ),
+        (
+            f"""SELECT 'credential', therapist_id, NULL, NULL,
+                kind, CAST(valid_from AS TEXT), CAST(expires_on AS TEXT)
+              FROM {_table(Credential)}
+             WHERE {in_staff} AND valid_from <= %s AND expires_on >= %s""",
+            [last, first],
+        ),
+        (
+            f"""SELECT 'appointment', therapist_id, room_id, patient_id,
+                {instant("starts_at")}, {instant("blocked_until")}, {ends}
+              FROM {_table(Appointment)}
+             WHERE ({who}) AND status IN {active}
+               AND starts_at >= %s AND starts_at < %s AND blocked_until > %s {skip}""",
+            who_params,
+        ),
+    ]
+    sql = f"WITH staff AS ({staff})\n" + "\nUNION ALL\n".join(branch for branch, _ in branches)
+    return sql, staff_params + [value for _, values in branches for value in values]
 
 
 def availability_inputs(

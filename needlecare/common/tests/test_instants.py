@@ -39,7 +39,8 @@ def test_instants_read_as_text_equal_what_was_stored(practice, moments):
     column = instant_text_sql("starts_at", connection.vendor)
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {column} FROM {table} WHERE id IN ({placeholders})", ids)  # noqa: S608
+        sql = f"SELECT id, {column} FROM {table} WHERE id IN ({placeholders})"  # noqa: S608
+        cursor.execute(sql, ids)
         read = dict(cursor.fetchall())
     for row, moment in zip(rows, moments, strict=True):
         back = parse_instant(read[row.pk])
