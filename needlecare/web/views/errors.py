@@ -12,6 +12,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "web/not_found.html", status=404)
 
 
+def bad_request(request: HttpRequest, reason: str) -> HttpResponse:
+    """A 400 that says what was wrong: JSON for the API, a page for everyone else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason}, status=400)
+    return render(request, "web/bad_request.html", {"reason": reason}, status=400)
+
+
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
