@@ -18,7 +18,7 @@ from needlecare.charting.models import Consent, TreatmentSession
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
 from needlecare.reports.models import Letter
-from needlecare.scheduling.models import Appointment
+from needlecare.scheduling.models import Appointment, WaitlistOffer
 from needlecare.screening.models import PhysicianClearance, Screening
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -246,3 +246,17 @@ def access_session(user: User, session_id: int) -> TreatmentSession:
     if session is None or session.clinic_id not in staff_clinic_ids(user):
         raise Http404("No such session.")
     return session
+
+
+def access_own_waitlist_offer(user: User, offer_id: int) -> WaitlistOffer:
+    """One of the signed-in patient's own waitlist offers, else not found (as anyone else's)."""
+    offer = (
+        WaitlistOffer.objects.filter(pk=offer_id, entry__patient__user=user)
+        .select_related("entry__patient", "entry__clinic", "entry__type", "therapist__user")
+        .first()
+        if user.is_authenticated and user.is_patient
+        else None
+    )
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer

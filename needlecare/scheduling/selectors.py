@@ -4,12 +4,13 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
 from needlecare.scheduling.availability import Slot, available_slots
 from needlecare.scheduling.inputs import availability_inputs, local_bounds
-from needlecare.scheduling.models import Appointment, AppointmentType
+from needlecare.scheduling.models import Appointment, AppointmentType, WaitlistEntry, WaitlistOffer
 
 
 def clinic_therapists_qs(clinic: Clinic) -> QuerySet[Therapist]:
@@ -68,4 +69,41 @@ def appointments_of(patient: Patient) -> list[Appointment]:
         Appointment.objects.filter(patient=patient)
         .select_related("clinic", "therapist__user", "room", "type")
         .order_by("starts_at")
+    )
+
+
+def appointment_types_offered(
+    clinic: Clinic | None = None, *, online_only: bool
+) -> QuerySet[AppointmentType]:
+    """Active appointment types, at one clinic or all, optionally only those patients may book."""
+    types = AppointmentType.objects.filter(is_active=True)
+    if clinic is not None:
+        types = types.filter(clinic=clinic)
+    if online_only:
+        types = types.filter(bookable_online=True)
+    return types.select_related("clinic").order_by("clinic__name", "name")
+
+
+def waitlist_offers_open(patient: Patient) -> list[WaitlistOffer]:
+    """The patient's offers that can still be accepted, soonest first."""
+    return list(
+        WaitlistOffer.objects.filter(
+            entry__patient=patient,
+            state=WaitlistOffer.State.OPEN,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("entry__clinic", "entry__type", "therapist__user")
+        .order_by("starts_at")
+    )
+
+
+def waitlist_entries_waiting(patient: Patient) -> list[WaitlistEntry]:
+    """The patient's places on waitlists that are still waiting or have an offer out."""
+    return list(
+        WaitlistEntry.objects.filter(
+            patient=patient,
+            state__in=(WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED),
+        )
+        .select_related("clinic", "type")
+        .order_by("first_day")
     )

@@ -187,9 +187,7 @@ def booking_steps(
     today = clinic_today(clinic)
 
     # 2. What to book.
-    types = AppointmentType.objects.filter(clinic=clinic, is_active=True).order_by("name")
-    if not staff:
-        types = types.filter(bookable_online=True)
+    types = selectors.appointment_types_offered(clinic, online_only=not staff)
     type_form = TypeStepForm(data if "type" in data else None, types=types)
     ctx["type_form"] = type_form
     if not type_form.is_bound or not type_form.is_valid():

@@ -5,12 +5,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import AuthedRequest, access_appointment, access_own_patient, allow
+from needlecare.accounts.access import (
+    AuthedRequest,
+    access_appointment,
+    access_own_patient,
+    access_own_waitlist_offer,
+    allow,
+)
 from needlecare.accounts.models import Role
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
@@ -18,10 +24,7 @@ from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors
 from needlecare.scheduling.models import (
     Appointment,
-    AppointmentType,
     Status,
-    WaitlistEntry,
-    WaitlistOffer,
 )
 from needlecare.scheduling.services import appointment_cancel
 from needlecare.scheduling.waitlist import (
@@ -39,37 +42,10 @@ UPCOMING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
 # --- The patient's appointments and waitlist ----------------------------------------------------
 
 
-def _open_offers(patient: Patient) -> list[WaitlistOffer]:
-    return list(
-        WaitlistOffer.objects.filter(
-            entry__patient=patient,
-            state=WaitlistOffer.State.OPEN,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("entry__clinic", "entry__type", "therapist__user")
-        .order_by("starts_at")
-    )
-
-
-def _own_offer(patient: Patient, offer_id: int) -> WaitlistOffer:
-    """One of the patient's own offers, else not found (as for anyone else's)."""
-    offer = (
-        WaitlistOffer.objects.filter(pk=offer_id, entry__patient=patient)
-        .select_related("entry__patient", "entry__clinic", "entry__type", "therapist__user")
-        .first()
-    )
-    if offer is None:
-        raise Http404("No such offer.")
-    return offer
-
-
 def _waitlist_form(patient: Patient, data: Any = None) -> WaitlistForm:
-    types = AppointmentType.objects.filter(is_active=True, bookable_online=True).order_by(
-        "clinic__name", "name"
-    )
     return WaitlistForm(
         data,
-        types=types,
+        types=selectors.appointment_types_offered(online_only=True),
         regions=cleared_regions(screening_current(patient)),
         today=clinic_today(patient.preferred_clinic),
         clinic=patient.preferred_clinic,
@@ -110,7 +86,7 @@ def _appointments_page(
         return AppointmentRow(a, cancel_form(a))
 
     upcoming_rows = [row(a) for a in upcoming]
-    offers = _open_offers(patient)
+    offers = selectors.waitlist_offers_open(patient)
     # A refusal about something the page no longer offers (an appointment already cancelled,
     # an offer already taken) is shown at the top instead of next to its form.
     shown_forms = [r.cancel_form for r in upcoming_rows] + (
@@ -129,12 +105,7 @@ def _appointments_page(
         "stray_errors": stray,
         "past": [a for a in reversed(rows) if a.pk not in shown],
         "offers": offers,
-        "waiting": WaitlistEntry.objects.filter(
-            patient=patient,
-            state__in=(WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED),
-        )
-        .select_related("clinic", "type")
-        .order_by("first_day"),
+        "waiting": selectors.waitlist_entries_waiting(patient),
         "offer_form": forms.get("offer"),
         "form_for": form_for,
         "waitlist_form": forms.get("waitlist") or _waitlist_form(patient),
@@ -177,7 +148,7 @@ def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
 @require_POST
 def offer_accept(request: AuthedRequest, offer_id: int) -> HttpResponse:
     patient = access_own_patient(request.user)
-    offer = _own_offer(patient, offer_id)
+    offer = access_own_waitlist_offer(request.user, offer_id)
     try:
         appointment = waitlist_offer_accept(offer=offer, by=request.user)
     except DomainError as exc:
@@ -195,7 +166,7 @@ def offer_accept(request: AuthedRequest, offer_id: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: AuthedRequest, offer_id: int) -> HttpResponse:
     patient = access_own_patient(request.user)
-    offer = _own_offer(patient, offer_id)
+    offer = access_own_waitlist_offer(request.user, offer_id)
     try:
         waitlist_offer_decline(offer=offer, by=request.user)
     except DomainError as exc:
