@@ -22,7 +22,7 @@ from needlecare.api import roles
 from needlecare.charting import services
 from needlecare.charting.consent import NotConsented, consent_in_force
 from needlecare.charting.models import TreatmentSession
-from needlecare.common.schemas import Message
+from needlecare.common.schemas import Input, Message
 from needlecare.outcomes.models import MeasureResponse
 from needlecare.outcomes.services import measure_record
 from needlecare.reports.models import Letter
@@ -75,7 +75,7 @@ class SessionOut(Schema):
     addenda: list[str]
 
 
-class SessionIn(Schema):
+class SessionIn(Input):
     position: str | None = None
     skin_preparation: str | None = None
     pain_before: int | None = None
@@ -95,7 +95,7 @@ class SessionIn(Schema):
     estim_minutes: int | None = None
 
 
-class NeedlingIn(Schema):
+class NeedlingIn(Input):
     muscle: str
     side: str
     needle_diameter_mm: Decimal
@@ -108,7 +108,7 @@ class NeedlingIn(Schema):
     referred_pain: bool = False
 
 
-class AdverseEventIn(Schema):
+class AdverseEventIn(Input):
     category: str
     severity: str
     onset: str
@@ -137,7 +137,7 @@ class LetterOut(Schema):
     download: str
 
 
-class MeasureIn(Schema):
+class MeasureIn(Input):
     instrument: str
     answers: dict[str, int | None]
     labels: dict[str, str] = {}

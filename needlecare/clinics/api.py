@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic
 from needlecare.api import roles
 from needlecare.clinics import selectors
-from needlecare.common.schemas import Message
+from needlecare.common.schemas import Message, Slug
 from needlecare.common.time import clinic_today
 
 router = Router(tags=["clinics"])
@@ -66,11 +66,11 @@ def list_clinics(request: HttpRequest) -> list[ClinicOut]:
 
 @router.get(
     "/{slug}/therapists",
-    response={200: list[TherapistOut], 401: Message, 404: Message},
+    response={200: list[TherapistOut], 400: Message, 401: Message, 404: Message},
     auth=roles(*STAFF),
     summary="A clinic's therapists and their credentials (staff of that clinic)",
 )
-def clinic_therapists(request: AuthedRequest, slug: str) -> list[TherapistOut]:
+def clinic_therapists(request: AuthedRequest, slug: Slug) -> list[TherapistOut]:
     clinic = access_clinic(request.user, slug)
     rows = selectors.clinic_therapists(clinic, on=clinic_today(clinic))
     return [

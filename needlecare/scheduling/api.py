@@ -16,7 +16,7 @@ from needlecare.accounts.access import (
 from needlecare.api import roles
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.errors import DomainError
-from needlecare.common.schemas import Message
+from needlecare.common.schemas import Input, Message, Slug
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors, services
@@ -33,7 +33,7 @@ class SlotOut(Schema):
     therapist: str
 
 
-class AvailabilityQuery(Schema):
+class AvailabilityQuery(Input):
     clinic: str
     type: str
     first_day: dt.date
@@ -58,7 +58,7 @@ class AppointmentOut(Schema):
     cancel_reason: str
 
 
-class BookIn(Schema):
+class BookIn(Input):
     clinic: str
     type: str
     therapist_id: int
@@ -67,12 +67,12 @@ class BookIn(Schema):
     patient_id: int | None = None
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(Input):
     starts_at: dt.datetime
     therapist_id: int | None = None
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str
 
 
@@ -229,7 +229,7 @@ def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> Appoi
     return _out(cancelled, for_patient=request.user.is_patient)
 
 
-class DayQuery(Schema):
+class DayQuery(Input):
     day: dt.date
     days: int = 1
 
@@ -241,7 +241,7 @@ class DayQuery(Schema):
     summary="A clinic's appointments over one to seven days (staff of that clinic)",
 )
 def clinic_appointments(
-    request: AuthedRequest, slug: str, query: Query[DayQuery]
+    request: AuthedRequest, slug: Slug, query: Query[DayQuery]
 ) -> list[AppointmentOut]:
     clinic = access_clinic(request.user, slug)
     if not 1 <= query.days <= 7:

@@ -1,30 +1,28 @@
-"""Text with NUL characters is refused at the door, for pages and API alike.
+"""Pages refuse text with NUL characters in the address or the query string, with a 400.
 
 PostgreSQL text cannot hold a NUL character: a lookup by a slug or a search term containing
 one raises a database error, which would reach the caller as a 500. Django's form fields
-already refuse NULs; this covers the address, the query string and JSON bodies, which reach
-access helpers and the API's schemas before any form does.
+already refuse NULs in what is posted; this covers what reaches access helpers and views
+before any form does. The API declares and enforces the same rule in its schemas
+(`common.schemas.Input`, `Slug`), after the caller is signed in, so it is left to them.
 """
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from needlecare.common.schemas import NUL_REFUSED
 from needlecare.web.views.errors import bad_request
 
-REASON = "Text may not contain NUL characters."
 NUL = "\x00"
 
 
 def _carries_nul(request: HttpRequest) -> bool:
+    if request.path.startswith("/api/"):
+        return False
     if NUL in request.path:
         return True
-    if any(NUL in key or any(NUL in v for v in values) for key, values in request.GET.lists()):
-        return True
-    if request.content_type == "application/json":
-        # JSON can only carry a NUL escaped; a raw NUL byte is invalid JSON anyway.
-        return b"\\u0000" in request.body or b"\x00" in request.body
-    return False
+    return any(NUL in key or any(NUL in v for v in values) for key, values in request.GET.lists())
 
 
 class RefuseNulCharactersMiddleware:
@@ -33,5 +31,5 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            return bad_request(request, REASON)
+            return bad_request(request, NUL_REFUSED)
         return self.get_response(request)
