@@ -269,13 +269,16 @@ def appointment_transition(*, appointment: Appointment, action: str, by: User) -
         )
     with transaction.atomic():
         if action == "confirm":
-            # A request waits for staff; confirming it re-checks the safety rules as of now.
-            _safety(
+            # A request waits for staff; confirming it re-checks the safety rules as of now,
+            # and the screening that clears it now (with its precautions) is the one recorded.
+            screening, precautions = _safety(
                 type=appointment.type,
                 therapist=appointment.therapist,
                 patient=appointment.patient,
                 day=_local(appointment.clinic, appointment.starts_at).date(),
                 regions=list(appointment.planned_regions),
             )
+            if screening is not None:
+                appointment.screening, appointment.precautions = screening, precautions
         appointment.status = after
         return _save(appointment, actor=by, action=f"appointment.{action}", data={})

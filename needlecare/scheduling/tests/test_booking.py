@@ -286,3 +286,18 @@ def test_confirming_a_request_rechecks_the_screening(schedule):
             appointment=appointment, action="confirm", by=schedule.practice.front_desk
         )
     assert Appointment.objects.get(pk=appointment.pk).status == Status.REQUESTED
+
+
+def test_confirming_a_request_records_the_screening_that_clears_it_now(schedule):
+    first = schedule.screen()
+    appointment = book(schedule, status=Status.REQUESTED)
+    assert appointment.screening == first and appointment.precautions == []
+    # Screened again before the desk confirms, now taking blood thinners (a precaution).
+    again = schedule.screen(schedule.practice.patient, "blood_thinners")
+    appointment_transition(
+        appointment=appointment, action="confirm", by=schedule.practice.front_desk
+    )
+    stored = Appointment.objects.get(pk=appointment.pk)
+    assert stored.status == Status.CONFIRMED
+    assert stored.screening == again
+    assert [p["code"] for p in stored.precautions] == ["blood_thinners"]
