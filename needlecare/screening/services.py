@@ -130,37 +130,43 @@ def clearance_record(
     if cleared_on > clinic_today(patient.preferred_clinic):
         raise DomainError("A clearance cannot be dated in the future.", field="cleared_on")
     content_type = letter_check(letter) if letter else None
-    with transaction.atomic():
-        clearance = PhysicianClearance(
-            patient=patient,
-            condition=condition,
-            physician_name=physician_name.strip(),
-            cleared_on=cleared_on,
-            note=note.strip(),
-            recorded_by=by,
-        )
-        if letter is not None:
-            clearance.letter.save(letter.name or "letter", letter, save=False)
-        clearance.save()
-        audit_record(
-            actor=by,
-            action="clearance.recorded",
-            target=clearance,
-            data={"condition": condition, "letter": content_type},
-            clinic_ids=patient.clinic_ids(),
-        )
-        current = screening_current(patient)
-        redecided = None
-        if current is not None:
-            redecided = _store(
-                patient=patient,
-                clinic=current.clinic,
-                intake=_parse(current.intake),
-                indications=list(current.indications),
-                details=dict(current.details),
-                by=by,
-                based_on=current,
+    clearance = PhysicianClearance(
+        patient=patient,
+        condition=condition,
+        physician_name=physician_name.strip(),
+        cleared_on=cleared_on,
+        note=note.strip(),
+        recorded_by=by,
+    )
+    if letter is not None:
+        clearance.letter.save(letter.name or "letter", letter, save=False)
+    try:
+        with transaction.atomic():
+            clearance.save()
+            audit_record(
+                actor=by,
+                action="clearance.recorded",
+                target=clearance,
+                data={"condition": condition, "letter": content_type},
+                clinic_ids=patient.clinic_ids(),
             )
+            current = screening_current(patient)
+            redecided = None
+            if current is not None:
+                redecided = _store(
+                    patient=patient,
+                    clinic=current.clinic,
+                    intake=_parse(current.intake),
+                    indications=list(current.indications),
+                    details=dict(current.details),
+                    by=by,
+                    based_on=current,
+                )
+    except BaseException:
+        # No row, no file: a refused write leaves no letter behind on disk.
+        if clearance.letter.name:
+            clearance.letter.storage.delete(clearance.letter.name)
+        raise
     return clearance, redecided
 
 

@@ -267,3 +267,23 @@ def test_unknown_indications_are_refused(practice):
             indications=["hiccups"],
         )
     assert not Screening.objects.exists()
+
+
+def test_a_refused_clearance_leaves_no_letter_on_disk(practice, settings):
+    from pathlib import Path
+
+    from needlecare.patients.models import Patient
+
+    # A patient who was never saved: the row cannot be written after the letter file is.
+    ghost = Patient(first_name="No", last_name="Record", preferred_clinic=practice.stoughton)
+    with pytest.raises(ValueError):
+        services.clearance_record(
+            patient=ghost,
+            condition="cancer",
+            physician_name="Dr. Laura Chen",
+            cleared_on=dt.date.today() - dt.timedelta(days=1),
+            by=practice.front_desk,
+            letter=SimpleUploadedFile("letter.pdf", PDF),
+        )
+    assert not PhysicianClearance.objects.exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
