@@ -1,5 +1,6 @@
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -10,6 +11,16 @@ from needlecare.clinics.models import Clinic, Credential, Therapist
 def clinics_public() -> QuerySet[Clinic]:
     """Every clinic with its opening hours, for the public pages and API."""
     return Clinic.objects.prefetch_related("opening_hours").order_by("name")
+
+
+def clinics_of(user: Any) -> QuerySet[Clinic]:
+    """The clinics a member of staff works at, by name."""
+    return Clinic.objects.filter(memberships__user=user).order_by("name")
+
+
+def therapist_of(user: Any) -> Therapist | None:
+    """The signed-in user's own therapist profile, if they have one."""
+    return Therapist.objects.filter(user=user).select_related("user").first()
 
 
 def therapist_can_dry_needle(therapist: Therapist, *, on: dt.date) -> bool:

@@ -9,6 +9,7 @@ from django.db import transaction
 from needlecare.accounts.models import Role, User
 from needlecare.audit.services import audit_record
 from needlecare.clinics.models import Therapist
+from needlecare.clinics.selectors import therapist_of
 from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.outcomes.selectors import measure_progress
 from needlecare.patients.models import Patient, Physician
@@ -69,7 +70,7 @@ def _physician(patient: Patient) -> Physician:
 
 
 def _therapist(by: User) -> Therapist:
-    therapist = Therapist.objects.filter(user=by).select_related("user").first()
+    therapist = therapist_of(by)
     if by.role != Role.THERAPIST or therapist is None:
         raise NotAllowed("Only a therapist signs a letter about a patient's treatment.")
     return therapist
@@ -115,7 +116,7 @@ def clearance_request_create(*, patient: Patient, by: User) -> Letter:
             f"{patient.full_name}'s current screening needs no physician's recommendation."
         )
     # Signed by the therapist when a therapist writes it, else by the member of staff.
-    therapist = Therapist.objects.filter(user=by).select_related("user").first()
+    therapist = therapist_of(by)
     author: Therapist | User = therapist if therapist is not None else by
     pdf = clearance_request_pdf(patient=patient, screening=screening, author=author)
     return letter_create(

@@ -10,7 +10,13 @@ from needlecare.clinics.models import Clinic, Therapist
 from needlecare.patients.models import Patient
 from needlecare.scheduling.availability import Slot, available_slots
 from needlecare.scheduling.inputs import availability_inputs, local_bounds
-from needlecare.scheduling.models import Appointment, AppointmentType, WaitlistEntry, WaitlistOffer
+from needlecare.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    WaitlistEntry,
+    WaitlistOffer,
+    WorkingHours,
+)
 
 
 def clinic_therapists_qs(clinic: Clinic) -> QuerySet[Therapist]:
@@ -106,4 +112,15 @@ def waitlist_entries_waiting(patient: Patient) -> list[WaitlistEntry]:
         )
         .select_related("clinic", "type")
         .order_by("first_day")
+    )
+
+
+def working_hours_on(clinic: Clinic, weekdays: list[int]) -> list[WorkingHours]:
+    """Active therapists' hours at the clinic on these weekdays, for the schedule's columns."""
+    return list(
+        WorkingHours.objects.filter(
+            clinic=clinic, weekday__in=weekdays, therapist__user__is_active=True
+        )
+        .select_related("therapist__user")
+        .order_by("therapist__user__full_name", "weekday", "starts")
     )

@@ -97,11 +97,7 @@ def _offered_regions(appointment: Appointment, screening: Screening | None) -> l
 @allow(*CLINICAL)
 def session_open(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=CLINICAL)
-    existing = (
-        TreatmentSession.objects.filter(appointment=appointment)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    existing = selectors.session_of_appointment(appointment)
     if existing is not None:
         return redirect("staff-session", session_id=existing)
     clinic = appointment.clinic
@@ -233,9 +229,7 @@ def _session_page(
         "regions": [region_label(r) for r in session.regions],
         "thorax": bool(THORAX & set(session.regions)),
         "precautions": _precautions(session),
-        "visit_number": TreatmentSession.objects.filter(
-            patient=session.patient, opened_at__lte=session.opened_at
-        ).count(),
+        "visit_number": selectors.visit_number(session),
         "rows": rows,
         "billing_code": services.billing_code(len({(r.muscle, r.side) for r in rows})),
         "can_chart": can_chart,
@@ -375,11 +369,7 @@ def adverse_events(request: AuthedRequest, slug: str) -> HttpResponse:
         for key, rate in report.by_category.items()
         if key not in PUBLISHED
     ]
-    recent = (
-        AdverseEvent.objects.filter(session__clinic=clinic)
-        .select_related("session__patient", "session__therapist__user")
-        .order_by("-recorded_at")[:25]
-    )
+    recent = selectors.adverse_events_recent(clinic)
     context = {
         "clinic": clinic,
         "report": report,

@@ -21,6 +21,7 @@ from needlecare.accounts.access import (
     allow,
 )
 from needlecare.accounts.models import Role
+from needlecare.charting import selectors as charting_selectors
 from needlecare.charting.consent import (
     NotConsented,
     consent_countersign,
@@ -29,8 +30,9 @@ from needlecare.charting.consent import (
     consent_in_force,
     consent_sign,
 )
-from needlecare.charting.models import Consent, ConsentDocument
-from needlecare.clinics.models import Clinic, Therapist
+from needlecare.charting.models import Consent
+from needlecare.clinics.models import Clinic
+from needlecare.clinics.selectors import therapist_of
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.models import Patient
@@ -65,11 +67,7 @@ class ConsentStatus:
 
 def consent_status(patient: Patient, clinic: Clinic) -> ConsentStatus:
     """Whether the patient's consent at the clinic holds now (any region), and why not."""
-    latest = (
-        Consent.objects.filter(patient=patient, document__clinic=clinic)
-        .select_related("document", "countersigned_by__user")
-        .first()
-    )
+    latest = charting_selectors.consent_latest(patient, clinic)
     try:
         consent_in_force(patient=patient, clinic=clinic, regions=[])
     except NotConsented as exc:
@@ -98,7 +96,7 @@ def _consent_page(
             sign_form.add_error(None, f"{clinic.name} has not published its consent form yet.")
         elif sign_form.is_valid():
             data = sign_form.cleaned_data
-            read = ConsentDocument.objects.filter(pk=data["document"], clinic=clinic).first()
+            read = charting_selectors.consent_document_of(clinic, data["document"])
             try:
                 if read is None:
                     raise DomainError(
@@ -169,7 +167,7 @@ def staff_consent(request: AuthedRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def countersign(request: AuthedRequest, consent_id: int) -> HttpResponse:
     consent = access_consent(request.user, consent_id, roles=(Role.THERAPIST,))
-    therapist = Therapist.objects.filter(user=request.user).select_related("user").first()
+    therapist = therapist_of(request.user)
     try:
         if therapist is None:
             raise DomainError("Your account has no therapist profile; ask a clinic admin.")
@@ -246,7 +244,7 @@ def consent_document(request: AuthedRequest, slug: str) -> HttpResponse:
         "clinic": clinic,
         "current": current,
         "blocks": consent_blocks(current.body) if current else [],
-        "history": ConsentDocument.objects.filter(clinic=clinic).select_related("published_by"),
+        "history": charting_selectors.consent_documents(clinic),
         "form": form,
     }
     with timezone.override(clinic_zone(clinic)):

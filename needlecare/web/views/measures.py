@@ -25,7 +25,7 @@ from needlecare.accounts.access import (
     allow,
 )
 from needlecare.accounts.models import Role
-from needlecare.charting.models import TreatmentSession
+from needlecare.charting.selectors import signed_session_times
 from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.common.time import clinic_zone
 from needlecare.outcomes.instruments import INSTRUMENTS, Instrument, default_instruments
@@ -68,12 +68,7 @@ def progress(patient: Patient) -> list[Chart]:
     image, which is a document of its own.
     """
     zone = clinic_zone(patient.preferred_clinic)
-    sessions = [
-        timezone.localtime(opened, zone)
-        for opened in TreatmentSession.objects.filter(
-            patient=patient, state=TreatmentSession.State.SIGNED
-        ).values_list("opened_at", flat=True)
-    ]
+    sessions = [timezone.localtime(opened, zone) for opened in signed_session_times(patient)]
     charts = []
     for measure in measure_progress(patient):
         instrument = INSTRUMENTS[measure.instrument]

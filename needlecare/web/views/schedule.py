@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,25 +18,13 @@ from django.utils import timezone
 from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic, access_patient, allow
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.time import clinic_today, clinic_zone
-from needlecare.patients.models import Patient
+from needlecare.patients.selectors import patients_search
 from needlecare.scheduling import selectors
-from needlecare.scheduling.models import WorkingHours
 from needlecare.web.views._booking_steps import booking_steps
 from needlecare.web.views._visits import DESK, Visit, _visit
 
 ROW = 15  # minutes per row of the day grid
 DAY_MINUTES = 24 * 60
-
-
-def _working_hours(clinic: Clinic, weekdays: list[int]) -> list[WorkingHours]:
-    # A read the schedule needs besides the appointments; one query whatever the day holds.
-    return list(
-        WorkingHours.objects.filter(
-            clinic=clinic, weekday__in=weekdays, therapist__user__is_active=True
-        )
-        .select_related("therapist__user")
-        .order_by("therapist__user__full_name", "weekday", "starts")
-    )
 
 
 # --- The day grid ---------------------------------------------------------------------------
@@ -156,7 +143,7 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         monday = day - dt.timedelta(days=day.weekday())
         days = [monday + dt.timedelta(days=n) for n in range(7)]
         appointments = selectors.appointments_for_day(clinic, monday, days=7)
-        hours = _working_hours(clinic, list(range(7)))
+        hours = selectors.working_hours_on(clinic, list(range(7)))
         therapists = {h.therapist_id: h.therapist for h in hours}
         works = {(h.therapist_id, h.weekday) for h in hours}
         for a in appointments:
@@ -181,7 +168,7 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         )
     else:
         appointments = selectors.appointments_for_day(clinic, day)
-        hours = _working_hours(clinic, [day.weekday()])
+        hours = selectors.working_hours_on(clinic, [day.weekday()])
         working: dict[int, Therapist] = {}
         windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for h in hours:
@@ -227,14 +214,7 @@ def book(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def _choose_patient(request: AuthedRequest, clinic: Clinic) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    found = Patient.objects.filter(preferred_clinic=clinic).order_by("last_name", "first_name")
-    if query:
-        found = found.filter(
-            Q(last_name__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(phone__icontains=query)
-        )
-    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    page = Paginator(patients_search(clinic, query), 25).get_page(request.GET.get("page"))
     return render(
         request, "schedule/choose_patient.html", {"clinic": clinic, "page": page, "q": query}
     )

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,10 +10,10 @@ from needlecare.accounts.models import Role
 from needlecare.audit.selectors import audit_events_for_clinics
 from needlecare.charting.notifications import notification_mark_read, notifications_unread
 from needlecare.clinics.models import Clinic
-from needlecare.clinics.selectors import clinic_therapists
+from needlecare.clinics.selectors import clinic_therapists, clinics_of
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today
-from needlecare.patients.models import Patient
+from needlecare.patients.selectors import patients_search
 from needlecare.patients.services import patient_record_viewed, patient_register_by_staff
 from needlecare.screening import selectors as screening_selectors
 from needlecare.web.forms import StaffPatientForm
@@ -22,7 +21,7 @@ from needlecare.web.forms import StaffPatientForm
 
 @allow(*STAFF)
 def home(request: AuthedRequest) -> HttpResponse:
-    clinics = Clinic.objects.filter(memberships__user=request.user).order_by("name")
+    clinics = clinics_of(request.user)
     context = {"my_clinics": clinics, "notifications": notifications_unread(request.user)[:20]}
     return render(request, "staff/home.html", context)
 
@@ -55,14 +54,7 @@ def clinic(request: AuthedRequest, slug: str) -> HttpResponse:
 def patients(request: AuthedRequest, slug: str) -> HttpResponse:
     clinic = access_clinic(request.user, slug)
     query = request.GET.get("q", "").strip()
-    found = Patient.objects.filter(preferred_clinic=clinic).order_by("last_name", "first_name")
-    if query:
-        found = found.filter(
-            Q(last_name__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(phone__icontains=query)
-        )
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    page = Paginator(patients_search(clinic, query), 50).get_page(request.GET.get("page"))
     return render(request, "staff/patients.html", {"clinic": clinic, "page": page, "q": query})
 
 
