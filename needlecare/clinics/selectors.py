@@ -1,9 +1,9 @@
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from needlecare.accounts.models import User
 from needlecare.clinics.credentials import CredentialStatus
 from needlecare.clinics.models import Clinic, Credential, Therapist
 
@@ -13,12 +13,12 @@ def clinics_public() -> QuerySet[Clinic]:
     return Clinic.objects.prefetch_related("opening_hours").order_by("name")
 
 
-def clinics_of(user: Any) -> QuerySet[Clinic]:
+def clinics_of(user: User) -> QuerySet[Clinic]:
     """The clinics a member of staff works at, by name."""
     return Clinic.objects.filter(memberships__user=user).order_by("name")
 
 
-def therapist_of(user: Any) -> Therapist | None:
+def therapist_of(user: User) -> Therapist | None:
     """The signed-in user's own therapist profile, if they have one."""
     return Therapist.objects.filter(user=user).select_related("user").first()
 

@@ -48,20 +48,24 @@ def _safety(
     patient: Patient,
     day: dt.date,
     regions: list[str],
+    certified: bool | None = None,
 ) -> tuple[Any, list[dict[str, object]]]:
+    """The certification and screening rules for a dry needling type; the clearing screening.
+
+    `certified` is the therapist's certification on the day when the caller has already read
+    it; otherwise the credentials are asked.
+    """
     if not type.needs_certification:
         return None, []
-    if not therapist_can_dry_needle(therapist, on=day):
-        raise _not_certified(therapist, day)
+    if certified is None:
+        certified = therapist_can_dry_needle(therapist, on=day)
+    if not certified:
+        raise DomainError(
+            f"{therapist.user.full_name} is not certified for dry needling on {day:%B %-d, %Y}.",
+            field="therapist",
+        )
     cleared = screening_gate(patient=patient, regions=regions)
     return cleared.screening, cleared.precautions
-
-
-def _not_certified(therapist: Therapist, day: dt.date) -> DomainError:
-    return DomainError(
-        f"{therapist.user.full_name} is not certified for dry needling on {day:%B %-d, %Y}.",
-        field="therapist",
-    )
 
 
 def _checked_slot(
@@ -77,7 +81,7 @@ def _checked_slot(
     """The free slot at starts_at, after the safety rules; and the screening that cleared it.
 
     One read gives the day's availability and the therapist's credentials for it, so the
-    certification rule costs no extra query (the same rule as therapist_can_dry_needle).
+    certification rule costs no extra query.
     """
     day = _local(clinic, starts_at).date()
     calendar, agendas, patient_busy = availability_inputs(
@@ -88,18 +92,16 @@ def _checked_slot(
         patient=patient,
         ignore_appointment=ignore,
     )
-    screening, precautions = None, []
-    if type.needs_certification:
-        # Without hours here the therapist has no agenda; ask the credentials directly.
-        certified = (
-            any(day in dates for dates in agendas[0].certified)
-            if agendas
-            else therapist_can_dry_needle(therapist, on=day)
-        )
-        if not certified:
-            raise _not_certified(therapist, day)
-        cleared = screening_gate(patient=patient, regions=regions)
-        screening, precautions = cleared.screening, cleared.precautions
+    # The agenda holds the credentials valid that day (the same rule as
+    # therapist_can_dry_needle); without hours here there is no agenda, so _safety asks.
+    screening, precautions = _safety(
+        type=type,
+        therapist=therapist,
+        patient=patient,
+        day=day,
+        regions=regions,
+        certified=any(day in dates for dates in agendas[0].certified) if agendas else None,
+    )
     slots = available_slots(
         clinic=calendar,
         therapists=agendas,

@@ -6,10 +6,12 @@ Who may do what: the appointment's therapist charts and signs; every clinician o
 adverse events, as the services allow; the front desk and patients never see treatment notes.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -255,23 +257,46 @@ def _back(session: TreatmentSession, anchor: str) -> HttpResponse:
     return redirect(reverse("staff-session", args=[session.pk]) + f"#{anchor}")
 
 
+def _chart_post(
+    request: AuthedRequest,
+    session: TreatmentSession,
+    form: Form,
+    *,
+    form_name: str,
+    anchor: str,
+    write: Callable[[], str],
+) -> HttpResponse:
+    """One treatment-record form: valid, to its service and back to the section with a message;
+    refused or invalid, the page again with the form and its errors.
+    """
+    status = 400
+    if form.is_valid():
+        try:
+            message = write()
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+            session.refresh_from_db()  # the service may have changed it before refusing
+        else:
+            messages.success(request, message)
+            return _back(session, anchor)
+    shown: dict[str, Any] = {form_name: form}
+    return _session_page(request, session, **shown, status=status)
+
+
 @allow(*CLINICAL)
 @require_POST
 def session_details(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     form = SessionDetailsForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.session_update(session=session, by=request.user, **form.changes())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-            session.refresh_from_db()
-        else:
-            messages.success(request, "The session details are saved.")
-            return _back(session, "details-title")
-    return _session_page(request, session, details_form=form, status=status)
+
+    def write() -> str:
+        services.session_update(session=session, by=request.user, **form.changes())
+        return "The session details are saved."
+
+    return _chart_post(
+        request, session, form, form_name="details_form", anchor="details-title", write=write
+    )
 
 
 @allow(*CLINICAL)
@@ -279,17 +304,14 @@ def session_details(request: AuthedRequest, session_id: int) -> HttpResponse:
 def session_needling(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     form = NeedlingForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            record = services.needling_add(session=session, by=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, f"{record.get_muscle_display()} ({record.side}) is recorded.")
-            return _back(session, "needling-title")
-    return _session_page(request, session, needling_form=form, status=status)
+
+    def write() -> str:
+        record = services.needling_add(session=session, by=request.user, **form.cleaned_data)
+        return f"{record.get_muscle_display()} ({record.side}) is recorded."
+
+    return _chart_post(
+        request, session, form, form_name="needling_form", anchor="needling-title", write=write
+    )
 
 
 @allow(*CLINICAL)
@@ -309,17 +331,14 @@ def session_sign(request: AuthedRequest, session_id: int) -> HttpResponse:
 def session_addendum(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     form = AddendumForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.addendum_add(session=session, text=form.cleaned_data["text"], by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, "The addendum is added.")
-            return _back(session, "addenda-title")
-    return _session_page(request, session, addendum_form=form, status=status)
+
+    def write() -> str:
+        services.addendum_add(session=session, text=form.cleaned_data["text"], by=request.user)
+        return "The addendum is added."
+
+    return _chart_post(
+        request, session, form, form_name="addendum_form", anchor="addenda-title", write=write
+    )
 
 
 @allow(*CLINICAL)
@@ -327,20 +346,15 @@ def session_addendum(request: AuthedRequest, session_id: int) -> HttpResponse:
 def session_adverse_event(request: AuthedRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     form = AdverseEventForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            event = services.adverse_event_record(
-                session=session, by=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            note = " The clinic's admins have been alerted." if event.severity == "serious" else ""
-            messages.success(request, f"The adverse event is recorded.{note}")
-            return _back(session, "events-title")
-    return _session_page(request, session, event_form=form, status=status)
+
+    def write() -> str:
+        event = services.adverse_event_record(session=session, by=request.user, **form.cleaned_data)
+        note = " The clinic's admins have been alerted." if event.severity == "serious" else ""
+        return f"The adverse event is recorded.{note}"
+
+    return _chart_post(
+        request, session, form, form_name="event_form", anchor="events-title", write=write
+    )
 
 
 # --- The adverse event report -------------------------------------------------------------------

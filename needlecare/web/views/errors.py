@@ -13,9 +13,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, reason: str) -> HttpResponse:
-    """A 400 that says what was wrong: JSON for the API, a page for everyone else."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": reason}, status=400)
+    """A page saying what was wrong with the request (the API answers its own 400s)."""
     return render(request, "web/bad_request.html", {"reason": reason}, status=400)
 
 
