@@ -6,29 +6,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import SessionAuth
 
-from needlecare.accounts.access import ANY_SIGNED_IN
+from needlecare.accounts.access import ANY_SIGNED_IN, roles
+from needlecare.charting.api import router as charting_router
+from needlecare.clinics.api import router as clinics_router
 from needlecare.common.errors import DomainError
-
-
-class RoleSession(SessionAuth):
-    """Session auth (with CSRF on unsafe methods) that also requires one of some roles."""
-
-    def __init__(self, *roles: str) -> None:
-        super().__init__()
-        self.roles = frozenset(roles)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = request.user
-        if user.is_authenticated and user.is_active and user.role in self.roles:
-            return user
-        return None
-
-
-def roles(*names: str) -> RoleSession:
-    return RoleSession(*names)
-
+from needlecare.outcomes.api import router as outcomes_router
+from needlecare.patients.api import router as patients_router
+from needlecare.reports.api import router as reports_router
+from needlecare.scheduling.api import router as scheduling_router
+from needlecare.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="needlecare API",
@@ -66,18 +53,11 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=400)
 
 
-def _register_routers() -> None:
-    from needlecare.charting.api import router as charting_router
-    from needlecare.clinics.api import router as clinics_router
-    from needlecare.patients.api import router as patients_router
-    from needlecare.scheduling.api import router as scheduling_router
-    from needlecare.screening.api import router as screening_router
-
-    api.add_router("/clinics", clinics_router)
-    api.add_router("/patients", patients_router)
-    api.add_router("/screening", screening_router)
-    api.add_router("/scheduling", scheduling_router)
-    api.add_router("/charting", charting_router)
-
-
-_register_routers()
+api.add_router("/clinics", clinics_router)
+api.add_router("/patients", patients_router)
+api.add_router("/screening", screening_router)
+api.add_router("/scheduling", scheduling_router)
+api.add_router("/charting", charting_router)
+# Outcome measures and letters keep the addresses they were published under.
+api.add_router("/charting", outcomes_router)
+api.add_router("/charting", reports_router)

@@ -1,9 +1,10 @@
-"""Who may touch what.
+"""Who may touch what: the pieces every app shares.
 
 Every page declares its audience with @public or @allow(...); DenyByDefaultMiddleware refuses
-any page that declares nothing. Object access goes through one access_* helper per protected
-object, shared by pages and the API; each raises the same Http404 for "missing" and
-"forbidden", so a refusal reveals nothing.
+any page that declares nothing. Every API route needs a signed-in user in one of `roles(...)`
+unless it says auth=None. Object access goes through one access_* helper per protected object,
+kept beside its topic (`clinics/access.py`, `scheduling/access.py`, ...); each raises the same
+Http404 for "missing" and "forbidden", so a refusal reveals nothing.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,18 +13,20 @@ from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.http import Http404, HttpRequest
+from ninja.security import SessionAuth
 
 from needlecare.accounts.models import STAFF_ROLES, Role, User
-from needlecare.charting.models import Consent, TreatmentSession
-from needlecare.clinics.models import Clinic, Therapist
-from needlecare.patients.models import Patient
-from needlecare.reports.models import Letter
-from needlecare.scheduling.models import Appointment, WaitlistOffer
-from needlecare.screening.models import PhysicianClearance, Screening
 
 V = TypeVar("V", bound=Callable[..., Any])
+M = TypeVar("M", bound=Model)
 
 ATTRIBUTE = "needlecare_access"
+STAFF = tuple(sorted(STAFF_ROLES))
+ANY_SIGNED_IN = tuple(Role.values)
+# Who reads and writes clinical records: never the front desk, never a patient.
+CLINICAL = (Role.THERAPIST, Role.CLINIC_ADMIN)
+# Who books, moves and cancels for patients, confirms requests and marks no-shows.
+DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -58,18 +61,33 @@ def allow(*roles: str) -> Callable[[V], V]:
     return decorate
 
 
+def declared_access(view: Callable[..., Any]) -> Access | None:
+    return getattr(view, ATTRIBUTE, None)
+
+
 class AuthedRequest(HttpRequest):
     """A request that the deny-by-default middleware has let through to a signed-in page."""
 
     user: User
 
 
-STAFF = tuple(sorted(STAFF_ROLES))
-ANY_SIGNED_IN = tuple(Role.values)
+class RoleSession(SessionAuth):
+    """API auth: the session (with CSRF on unsafe methods) of an active user in one of roles."""
+
+    def __init__(self, *roles: str) -> None:
+        super().__init__()
+        self.roles = frozenset(roles)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if user.is_authenticated and user.is_active and user.role in self.roles:
+            return user
+        return None
 
 
-def declared_access(view: Callable[..., Any]) -> Access | None:
-    return getattr(view, ATTRIBUTE, None)
+def roles(*names: str) -> RoleSession:
+    """Declare the roles that may use an API route."""
+    return RoleSession(*names)
 
 
 # --- Object access ----------------------------------------------------------------------------
@@ -86,177 +104,17 @@ def staff_clinic_ids(user: User) -> set[int]:
     return cached
 
 
-def access_clinic(user: User, slug: str, *, roles: Iterable[str] = STAFF) -> Clinic:
-    """A clinic the user works for in one of these roles, else not found."""
-    if user.role not in set(roles):
-        raise Http404("No such clinic.")
-    try:
-        clinic = Clinic.objects.get(slug=slug)
-    except Clinic.DoesNotExist:
-        raise Http404("No such clinic.") from None
-    if clinic.pk not in staff_clinic_ids(user):
-        raise Http404("No such clinic.")
-    return clinic
-
-
-def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Patient:
-    """The patient themself, or staff of the patient's clinic (in one of roles), else not found."""
-    if not user.is_authenticated or user.role not in set(roles):
-        raise Http404("No such patient.")
-    try:
-        patient = Patient.objects.select_related("preferred_clinic", "referring_physician").get(
-            pk=patient_id
-        )
-    except (Patient.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such patient.") from None
-    if user.is_patient:
-        if patient.user_id != user.pk:
-            raise Http404("No such patient.")
-        return patient
-    if not staff_clinic_ids(user) & set(patient.clinic_ids()):
-        raise Http404("No such patient.")
-    return patient
-
-
-def access_own_patient(user: User) -> Patient:
-    """The signed-in patient's own record, else not found."""
-    own = (
-        Patient.objects.filter(user=user).values_list("pk", flat=True).first()
-        if user.is_authenticated
-        else None
-    )
-    if own is None:
-        raise Http404("No patient record is linked to this account.")
-    return access_patient(user, own)
-
-
-def access_therapist(user: User, therapist_id: int) -> Therapist:
-    """A therapist who works at one of the user's clinics, else not found."""
-    try:
-        therapist = Therapist.objects.select_related("user").get(pk=therapist_id)
-    except (Therapist.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such therapist.") from None
-    theirs = set(therapist.user.memberships.values_list("clinic_id", flat=True))
-    if not staff_clinic_ids(user) & theirs:
-        raise Http404("No such therapist.")
-    return therapist
-
-
-M = TypeVar("M", bound=Model)
-
-
-def access_patient_record(
-    user: User,
-    model: type[M],
-    pk: int,
-    *,
-    roles: Iterable[str] = ANY_SIGNED_IN,
-    related: Iterable[str] = (),
+def access_record_of_patient(
+    model: type[M], pk: int, *, owner: Callable[[int], object], related: Iterable[str] = ()
 ) -> M:
-    """A record belonging to a patient the user may see (access_patient's rules), else the
-    same not found whether it is missing or someone else's."""
+    """A record that belongs to a patient, found by pk, when `owner(patient_id)` admits the
+    caller (it raises Http404 when not); else the same not found, missing or forbidden."""
     what = model._meta.verbose_name
     patient_id = model._default_manager.filter(pk=pk).values_list("patient_id", flat=True).first()
     if patient_id is None:
         raise Http404(f"No such {what}.")
     try:
-        access_patient(user, patient_id, roles=roles)
+        owner(patient_id)
     except Http404:
         raise Http404(f"No such {what}.") from None
     return model._default_manager.select_related(*related).get(pk=pk)
-
-
-def access_screening(
-    user: User, screening_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN
-) -> Screening:
-    """A screening of a patient the user may see."""
-    return access_patient_record(
-        user,
-        Screening,
-        screening_id,
-        roles=roles,
-        related=("patient", "clinic", "entered_by", "policy"),
-    )
-
-
-def access_clearance(user: User, clearance_id: int) -> PhysicianClearance:
-    """A clearance of a patient at one of the user's clinics (staff only)."""
-    return access_patient_record(user, PhysicianClearance, clearance_id, roles=STAFF)
-
-
-def access_consent(user: User, consent_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Consent:
-    """A signed consent of a patient the user may see."""
-    return access_patient_record(
-        user,
-        Consent,
-        consent_id,
-        roles=roles,
-        related=(
-            "document__clinic",
-            "patient",
-            "recorded_by",
-            "witnessed_by",
-            "countersigned_by__user",
-        ),
-    )
-
-
-def access_letter(user: User, letter_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Letter:
-    """A letter about a patient the user may see."""
-    return access_patient_record(user, Letter, letter_id, roles=roles, related=("patient",))
-
-
-def access_appointment(
-    user: User, appointment_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN
-) -> Appointment:
-    """The patient's own appointment, or one at a clinic the staff member works for."""
-    row = (
-        Appointment.objects.filter(pk=appointment_id).values_list("patient_id", "clinic_id").first()
-    )
-    if row is None or not user.is_authenticated or user.role not in set(roles):
-        raise Http404("No such appointment.")
-    patient_id, clinic_id = row
-    if user.is_patient:
-        try:
-            access_patient(user, patient_id)
-        except Http404:
-            raise Http404("No such appointment.") from None
-    elif clinic_id not in staff_clinic_ids(user):
-        raise Http404("No such appointment.")
-    return Appointment.objects.select_related(
-        "clinic", "type", "therapist__user", "room", "patient"
-    ).get(pk=appointment_id)
-
-
-CLINICAL = (Role.THERAPIST, Role.CLINIC_ADMIN)
-
-
-def access_session(user: User, session_id: int) -> TreatmentSession:
-    """A treatment record at one of the user's clinics, for clinical staff only (never the
-    front desk, never a patient), else not found."""
-    if not user.is_authenticated or user.role not in CLINICAL:
-        raise Http404("No such session.")
-    session = (
-        TreatmentSession.objects.filter(pk=session_id)
-        .select_related(
-            "patient", "therapist__user", "clinic", "appointment", "screening", "consent"
-        )
-        .first()
-    )
-    if session is None or session.clinic_id not in staff_clinic_ids(user):
-        raise Http404("No such session.")
-    return session
-
-
-def access_own_waitlist_offer(user: User, offer_id: int) -> WaitlistOffer:
-    """One of the signed-in patient's own waitlist offers, else not found (as anyone else's)."""
-    offer = (
-        WaitlistOffer.objects.filter(pk=offer_id, entry__patient__user=user)
-        .select_related("entry__patient", "entry__clinic", "entry__type", "therapist__user")
-        .first()
-        if user.is_authenticated and user.is_patient
-        else None
-    )
-    if offer is None:
-        raise Http404("No such offer.")
-    return offer

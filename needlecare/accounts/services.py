@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,20 +8,24 @@ from needlecare.common.errors import DomainError
 
 
 def user_create(
-    *, email: str, password: str, full_name: str, role: str, created_by: Any = None
+    *, email: str, password: str, full_name: str, role: str, created_by: User | None = None
 ) -> User:
     """Create a sign-in account; the password must pass the validators."""
     email = email.strip().lower()
     if role not in Role.values:
-        raise DomainError(f"Unknown role {role!r}.", field="role")
+        raise DomainError("account.unknown_role", f"Unknown role {role!r}.", field="role")
     candidate = User(email=email, full_name=full_name, role=role)
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field="password") from exc
+        raise DomainError(
+            "account.weak_password", " ".join(exc.messages), field="password"
+        ) from exc
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
-            raise DomainError("An account with this email already exists.", field="email")
+            raise DomainError(
+                "account.email_taken", "An account with this email already exists.", field="email"
+            )
         user = User.objects.create_user(
             email, password, full_name=full_name, role=role, is_staff=role == Role.CLINIC_ADMIN
         )

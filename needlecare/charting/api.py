@@ -1,34 +1,23 @@
-"""The charting API: consent status, treatment records, adverse events and outcome measures.
+"""The charting API: consent status, treatment records and adverse events.
 
-A patient sees their own consent and measures, never another patient's; treatment records are
-for the clinic's therapists and admins only (the front desk never sees treatment notes).
+A patient sees their own consent, never another patient's; treatment records are for the
+clinic's therapists and admins only (the front desk never sees treatment notes).
 """
 
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from needlecare.accounts.access import (
-    CLINICAL,
-    AuthedRequest,
-    access_letter,
-    access_patient,
-    access_session,
-)
+from needlecare.accounts.access import CLINICAL, AuthedRequest, roles
 from needlecare.accounts.models import Role
-from needlecare.api import roles
-from needlecare.charting import services
-from needlecare.charting.consent import NotConsented, consent_in_force
+from needlecare.charting import selectors, services
+from needlecare.charting.access import access_session
 from needlecare.charting.models import TreatmentSession
 from needlecare.common.schemas import Input, Message
-from needlecare.outcomes.models import MeasureResponse
-from needlecare.outcomes.services import measure_record
-from needlecare.reports.models import Letter
+from needlecare.patients.access import access_patient
 
 router = Router(tags=["charting"])
-PATIENT_OR_CLINICAL = (Role.PATIENT, *CLINICAL)
 
 
 class ConsentStatusOut(Schema):
@@ -129,30 +118,6 @@ class AdverseEventOut(Schema):
     recorded_at: dt.datetime
 
 
-class LetterOut(Schema):
-    id: int
-    kind: str
-    recipient: str
-    created_at: dt.datetime
-    download: str
-
-
-class MeasureIn(Input):
-    instrument: str
-    answers: dict[str, int | None]
-    labels: dict[str, str] = {}
-
-
-class MeasureOut(Schema):
-    id: int
-    instrument: str
-    version: str
-    value: float
-    band: str
-    answered: int
-    completed_at: dt.datetime
-
-
 def _session_out(session: TreatmentSession) -> SessionOut:
     rows = list(session.needling.all())
     return SessionOut(
@@ -179,18 +144,6 @@ def _session_out(session: TreatmentSession) -> SessionOut:
     )
 
 
-def _measure_out(m: MeasureResponse) -> MeasureOut:
-    return MeasureOut(
-        id=m.pk,
-        instrument=m.instrument,
-        version=m.version,
-        value=m.value,
-        band=m.band,
-        answered=m.answered,
-        completed_at=m.completed_at,
-    )
-
-
 @router.get(
     "/patients/{int:patient_id}/consent",
     response={200: ConsentStatusOut, 401: Message, 404: Message},
@@ -198,15 +151,11 @@ def _measure_out(m: MeasureResponse) -> MeasureOut:
 )
 def consent_status(request: AuthedRequest, patient_id: int) -> ConsentStatusOut:
     patient = access_patient(request.user, patient_id)
-    latest = patient.consents.select_related("document").first()
-    try:
-        consent_in_force(patient=patient, clinic=patient.preferred_clinic, regions=[])
-        reason = ""
-    except NotConsented as exc:
-        reason = exc.message
+    status = selectors.consent_status(patient, patient.preferred_clinic)
+    latest = status.latest
     return ConsentStatusOut(
-        in_force=not reason,
-        reason=reason,
+        in_force=status.in_force,
+        reason=status.reason,
         document_version=latest.document.version if latest else None,
         signed_at=latest.signed_at if latest else None,
         countersigned=bool(latest and latest.countersigned_by_id),
@@ -222,12 +171,7 @@ def consent_status(request: AuthedRequest, patient_id: int) -> ConsentStatusOut:
 )
 def patient_sessions(request: AuthedRequest, patient_id: int) -> list[SessionOut]:
     patient = access_patient(request.user, patient_id, roles=CLINICAL)
-    sessions = (
-        TreatmentSession.objects.filter(patient=patient)
-        .select_related("therapist__user", "clinic")
-        .prefetch_related("needling", "addenda")
-    )
-    return [_session_out(s) for s in sessions]
+    return [_session_out(s) for s in selectors.sessions_of(patient)]
 
 
 @router.get(
@@ -303,65 +247,3 @@ def adverse_event(
             recorded_at=event.recorded_at,
         ),
     )
-
-
-@router.get(
-    "/patients/{int:patient_id}/measures",
-    auth=roles(*PATIENT_OR_CLINICAL),
-    response={200: list[MeasureOut], 401: Message, 404: Message},
-    summary="A patient's outcome measures (the patient, or clinical staff of their clinic)",
-)
-def measures(request: AuthedRequest, patient_id: int) -> list[MeasureOut]:
-    patient = access_patient(request.user, patient_id, roles=PATIENT_OR_CLINICAL)
-    return [_measure_out(m) for m in patient.measures.order_by("completed_at", "id")]
-
-
-@router.post(
-    "/patients/{int:patient_id}/measures",
-    auth=roles(Role.PATIENT, Role.THERAPIST),
-    response={201: MeasureOut, 400: Message, 401: Message, 403: Message, 404: Message},
-    summary="Record a completed outcome measure (the patient, or a therapist of their clinic)",
-)
-def measure_add(request: AuthedRequest, patient_id: int, body: MeasureIn) -> Status[MeasureOut]:
-    patient = access_patient(request.user, patient_id, roles=(Role.PATIENT, Role.THERAPIST))
-    response = measure_record(
-        patient=patient,
-        instrument=body.instrument,
-        answers=body.answers,
-        labels=body.labels,
-        by=request.user,
-    )
-    return Status(201, _measure_out(response))
-
-
-@router.get(
-    "/patients/{int:patient_id}/letters",
-    auth=roles(*PATIENT_OR_CLINICAL),
-    response={200: list[LetterOut], 401: Message, 404: Message},
-    summary="A patient's letters (the patient, or clinical staff of their clinic)",
-)
-def letters(request: AuthedRequest, patient_id: int) -> list[LetterOut]:
-    patient = access_patient(request.user, patient_id, roles=PATIENT_OR_CLINICAL)
-    return [
-        LetterOut(
-            id=letter.pk,
-            kind=letter.kind,
-            recipient=letter.recipient,
-            created_at=letter.created_at,
-            download=f"/api/charting/letters/{letter.pk}.pdf",
-        )
-        for letter in Letter.objects.filter(patient=patient).order_by("-created_at")
-    ]
-
-
-@router.get(
-    "/letters/{int:letter_id}.pdf",
-    auth=roles(*PATIENT_OR_CLINICAL),
-    response={200: None, 401: Message, 404: Message},
-    summary="Download one letter as PDF (the patient, or clinical staff of their clinic)",
-)
-def letter_pdf(request: AuthedRequest, letter_id: int) -> HttpResponse:
-    letter = access_letter(request.user, letter_id, roles=PATIENT_OR_CLINICAL)
-    response = HttpResponse(letter.pdf.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
-    return response

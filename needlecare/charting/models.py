@@ -47,6 +47,23 @@ class ConsentDocument(Immutable):
     def __str__(self) -> str:
         return f"{self.clinic}: {self.title} v{self.version}"
 
+    @property
+    def blocks(self) -> list[tuple[str, str]]:
+        """The text as ("h", heading) and ("p", paragraph) blocks, for the page and the PDF."""
+        blocks: list[tuple[str, str]] = []
+        for paragraph in self.body.replace("\r\n", "\n").split("\n\n"):
+            paragraph = paragraph.strip()
+            if not paragraph:
+                continue
+            if paragraph.startswith("## "):
+                heading, _, rest = paragraph[3:].partition("\n")
+                blocks.append(("h", heading.strip()))
+                if rest.strip():
+                    blocks.append(("p", rest.strip()))
+            else:
+                blocks.append(("p", paragraph))
+        return blocks
+
 
 class Consent(models.Model):
     """A patient's signature on one version of the consent document, and the countersignature."""

@@ -85,4 +85,3 @@ MUSCLES: tuple[Muscle, ...] = (
     Muscle("plantar_intrinsics", "Plantar intrinsics", "foot"),
 )
 MUSCLE_INFO: dict[str, Muscle] = {m.code: m for m in MUSCLES}
-THORAX = frozenset({"upper_back", "chest"})

@@ -1,14 +1,132 @@
-"""Reads for charting pages: sessions, consents, and the facts of the adverse event report."""
+"""Reads for charting: consent and whether it holds, sessions, notifications, and the facts of
+the adverse event report."""
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from needlecare.charting.models import AdverseEvent, Consent, ConsentDocument, TreatmentSession
+from needlecare.accounts.models import User
+from needlecare.charting.models import (
+    AdverseEvent,
+    Consent,
+    ConsentDocument,
+    Notification,
+    TreatmentSession,
+)
 from needlecare.charting.report import EventFacts, Report, SessionFacts, adverse_event_report
 from needlecare.clinics.models import Clinic
+from needlecare.common.errors import Conflict
 from needlecare.patients.models import Patient
 from needlecare.scheduling.models import Appointment
+from needlecare.screening.policy import THORAX
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+class NotConsented(Conflict):
+    """The patient's consent does not hold for this treatment."""
+
+
+def consent_document_current(clinic: Clinic) -> ConsentDocument | None:
+    """The version patients sign now."""
+    return ConsentDocument.objects.filter(clinic=clinic).order_by("-version").first()
+
+
+def consent_in_force(
+    *, patient: Patient, clinic: Clinic, regions: Iterable[str], at: dt.datetime | None = None
+) -> Consent:
+    """The signed, countersigned consent covering these regions now, or NotConsented saying why."""
+    at = at or timezone.now()
+    regions = list(regions)
+    latest = (
+        Consent.objects.filter(patient=patient, document__clinic=clinic)
+        .select_related("document")
+        .order_by("-signed_at", "-id")
+        .first()
+    )
+    if latest is None:
+        raise NotConsented(
+            "consent.unsigned", f"{patient.full_name} has not signed the consent for dry needling."
+        )
+    current = consent_document_current(clinic)
+    if current is not None and latest.document_id != current.pk:
+        raise NotConsented(
+            "consent.outdated",
+            f"The consent document changed (now version {current.version}); "
+            f"{patient.full_name} must read and sign it again.",
+        )
+    if latest.signed_at + dt.timedelta(days=latest.document.valid_days) < at:
+        raise NotConsented(
+            "consent.expired",
+            f"{patient.full_name}'s consent has expired; it must be signed again.",
+        )
+    if THORAX & set(regions) and not latest.covers_thorax:
+        raise NotConsented(
+            "consent.thorax_not_covered",
+            "A first session in the chest or upper back needs a renewed consent that covers "
+            "the risk of pneumothorax.",
+        )
+    if latest.countersigned_by_id is None:
+        raise NotConsented(
+            "consent.not_countersigned", "The therapist has not countersigned the consent yet."
+        )
+    return latest
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    in_force: bool
+    reason: str
+    latest: Consent | None
+
+
+def consent_status(patient: Patient, clinic: Clinic) -> ConsentStatus:
+    """Whether the patient's consent at the clinic holds now (any region), and why not."""
+    latest = consent_latest(patient, clinic)
+    try:
+        consent_in_force(patient=patient, clinic=clinic, regions=[])
+    except NotConsented as exc:
+        return ConsentStatus(in_force=False, reason=exc.message, latest=latest)
+    return ConsentStatus(in_force=True, reason="", latest=latest)
+
+
+def consents_of(patient: Patient) -> list[Consent]:
+    """Every consent the patient has signed, newest first, with who signed and countersigned."""
+    return list(
+        patient.consents.select_related(
+            "document__clinic", "witnessed_by", "recorded_by", "countersigned_by__user"
+        )
+    )
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+def sessions_of(patient: Patient) -> QuerySet[TreatmentSession]:
+    """The patient's treatment records, newest first, with everything a record shows."""
+    return (
+        TreatmentSession.objects.filter(patient=patient)
+        .select_related("therapist__user", "clinic")
+        .prefetch_related("needling", "addenda")
+    )
+
+
+def sessions_signed(patient: Patient) -> QuerySet[TreatmentSession]:
+    """The patient's signed treatment sessions, oldest first."""
+    return TreatmentSession.objects.filter(
+        patient=patient, state=TreatmentSession.State.SIGNED
+    ).order_by("opened_at", "id")
+
+
+def notifications_unread(user: User) -> QuerySet[Notification]:
+    """The user's unread notifications, newest first."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")
+
+
+# --- The adverse event report -------------------------------------------------------------------
 
 
 def adverse_event_facts(clinic: Clinic) -> tuple[list[SessionFacts], list[EventFacts]]:
@@ -64,11 +182,7 @@ def visit_number(session: TreatmentSession) -> int:
 
 def signed_session_times(patient: Patient) -> list[dt.datetime]:
     """When each of the patient's signed treatment sessions was opened."""
-    return list(
-        TreatmentSession.objects.filter(
-            patient=patient, state=TreatmentSession.State.SIGNED
-        ).values_list("opened_at", flat=True)
-    )
+    return list(sessions_signed(patient).values_list("opened_at", flat=True))
 
 
 def consent_latest(patient: Patient, clinic: Clinic) -> Consent | None:

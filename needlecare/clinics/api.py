@@ -3,9 +3,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic
-from needlecare.api import roles
+from needlecare.accounts.access import STAFF, AuthedRequest, roles
 from needlecare.clinics import selectors
+from needlecare.clinics.access import access_clinic
 from needlecare.common.schemas import Message, Slug
 from needlecare.common.time import clinic_today
 

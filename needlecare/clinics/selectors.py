@@ -23,6 +23,11 @@ def therapist_of(user: User) -> Therapist | None:
     return Therapist.objects.filter(user=user).select_related("user").first()
 
 
+def therapists_at(clinic: Clinic) -> QuerySet[Therapist]:
+    """The clinic's therapists whose accounts are active."""
+    return Therapist.objects.filter(user__memberships__clinic=clinic, user__is_active=True)
+
+
 def therapist_can_dry_needle(therapist: Therapist, *, on: dt.date) -> bool:
     """Whether a PT licence and a dry needling certification are both valid on the day."""
     valid = Credential.objects.filter(
@@ -51,7 +56,7 @@ class TherapistRow:
 def clinic_therapists(clinic: Clinic, *, on: dt.date) -> list[TherapistRow]:
     """A clinic's therapists with their credentials' standing on a day, in two queries."""
     therapists = (
-        Therapist.objects.filter(user__memberships__clinic=clinic, user__is_active=True)
+        therapists_at(clinic)
         .select_related("user")
         .prefetch_related(
             Prefetch("credentials", queryset=Credential.objects.order_by("kind", "-expires_on"))

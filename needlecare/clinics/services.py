@@ -1,12 +1,19 @@
-"""Writes to clinics, their hours, rooms, staff, therapists and credentials; all audited."""
+"""Writes to clinics and their setup: hours, closures, rooms, staff, therapists, credentials.
+
+One write path per record, whoever writes (the admin site, the demo loader, tests): each
+`<record>_save` takes a new or changed record, checks the rules that span records inside the
+transaction that writes, validates the record itself (fields and constraints) and audits it.
+`setup_delete` removes any of them, audited.
+"""
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
-from needlecare.accounts.models import STAFF_ROLES, User
+from needlecare.accounts.models import STAFF_ROLES, Role, User
 from needlecare.audit.services import audit_record
 from needlecare.clinics.models import (
     Clinic,
@@ -19,180 +26,167 @@ from needlecare.clinics.models import (
 )
 from needlecare.common.errors import DomainError, validate
 
-
-def _therapist_clinic_ids(therapist: Therapist) -> list[int]:
-    return list(therapist.user.memberships.values_list("clinic_id", flat=True))
+M = TypeVar("M", bound=Model)
 
 
-def clinic_create(*, by: Any, **fields: Any) -> Clinic:
-    """Open a clinic."""
-    clinic = Clinic(**fields)
-    validate(clinic)
-    with transaction.atomic():
-        clinic.save()
-        audit_record(
-            actor=by, action="clinic.created", target=clinic, data=fields, clinic_ids=[clinic.pk]
-        )
-    return clinic
+def record_clinic_ids(record: Model) -> list[int]:
+    """The clinics a setup record belongs to, for scoping and the audit trail."""
+    if isinstance(record, Clinic):
+        return [record.pk]
+    if isinstance(record, Therapist):
+        return list(record.user.memberships.values_list("clinic_id", flat=True))
+    clinic_id = getattr(record, "clinic_id", None)
+    if clinic_id is not None:
+        return [clinic_id]  # hours, closures, rooms, memberships, types
+    return record_clinic_ids(record.therapist)  # type: ignore[attr-defined] # credentials, time off
 
 
-def clinic_update(*, clinic: Clinic, by: Any, **fields: Any) -> Clinic:
-    """Change a clinic's details, recording what changed."""
-    changes = {
-        k: [str(getattr(clinic, k)), str(v)] for k, v in fields.items() if getattr(clinic, k) != v
+def _changes(record: Model, fields: Iterable[str]) -> dict[str, list[str]]:
+    """Each named field whose stored value differs from the record's: [old, new] as text."""
+    columns = {name: getattr(record._meta.get_field(name), "attname", name) for name in fields}
+    stored = type(record)._default_manager.filter(pk=record.pk).values(*columns.values()).first()
+    if stored is None:
+        return {}
+    return {
+        name: [str(stored[column]), str(getattr(record, column))]
+        for name, column in sorted(columns.items())
+        if stored[column] != getattr(record, column)
     }
-    for key, value in fields.items():
-        setattr(clinic, key, value)
-    validate(clinic)
+
+
+def audited_save(
+    record: M, *, by: User | None, fields: Iterable[str], check: Callable[[], None] | None = None
+) -> M:
+    """Check, validate, save and audit one setup record in one transaction: a new record with
+    the fields it was given, a changed one with each field's old and new value."""
+    added = record.pk is None
+    try:
+        with transaction.atomic():
+            if check is not None:
+                check()
+            validate(record)
+            data = {"fields": sorted(fields)} if added else _changes(record, fields)
+            record.save()
+            audit_record(
+                actor=by,
+                action=f"{record._meta.model_name}.{'added' if added else 'changed'}",
+                target=record,
+                data=data,
+                clinic_ids=record_clinic_ids(record),
+            )
+    except IntegrityError as exc:
+        # Another request wrote the same record since the checks: still the caller's input.
+        raise DomainError("setup.duplicate", "This is already on record.") from exc
+    return record
+
+
+def setup_delete(*, record: Model, by: User | None) -> None:
+    """Remove a setup record, audited."""
     with transaction.atomic():
-        clinic.save()
         audit_record(
-            actor=by, action="clinic.updated", target=clinic, data=changes, clinic_ids=[clinic.pk]
+            actor=by,
+            action=f"{record._meta.model_name}.deleted",
+            target=record,
+            clinic_ids=record_clinic_ids(record),
         )
-    return clinic
+        record.delete()
+
+
+def clinic_save(*, clinic: Clinic, by: User | None, fields: Iterable[str] = ()) -> Clinic:
+    """Open a clinic or change its details."""
+    return audited_save(clinic, by=by, fields=fields)
+
+
+def _periods_overlap(
+    periods: Iterable[tuple[dt.time, dt.time]], opens: dt.time, closes: dt.time
+) -> bool:
+    return any(start < closes and opens < end for start, end in periods)
+
+
+def opening_hours_save(
+    *, hours: OpeningHours, by: User | None, fields: Iterable[str] = ()
+) -> OpeningHours:
+    """Add or change one opening period; periods of a day never overlap."""
+
+    def check() -> None:
+        others = OpeningHours.objects.filter(clinic=hours.clinic_id, weekday=hours.weekday)
+        if hours.pk is not None:
+            others = others.exclude(pk=hours.pk)
+        if _periods_overlap(others.values_list("opens", "closes"), hours.opens, hours.closes):
+            raise DomainError(
+                "clinic.hours_overlap", "Opening periods on the same day overlap.", field="hours"
+            )
+
+    return audited_save(hours, by=by, fields=fields, check=check)
 
 
 def opening_hours_set(
-    *, clinic: Clinic, hours: Iterable[tuple[int, dt.time, dt.time]], by: Any
+    *, clinic: Clinic, hours: Iterable[tuple[int, dt.time, dt.time]], by: User | None
 ) -> list[OpeningHours]:
     """Replace a clinic's weekly opening hours with (weekday, opens, closes) periods."""
-    periods = sorted(hours)
-    for (day_a, _, closes_a), (day_b, opens_b, _) in zip(periods, periods[1:], strict=False):
-        if day_a == day_b and opens_b < closes_a:
-            raise DomainError("Opening periods on the same day overlap.", field="hours")
-    for _, opens, closes in periods:
-        if opens >= closes:
-            raise DomainError("A period must open before it closes.", field="hours")
     with transaction.atomic():
-        clinic.opening_hours.all().delete()
-        rows = OpeningHours.objects.bulk_create(
-            OpeningHours(clinic=clinic, weekday=d, opens=o, closes=c) for d, o, c in periods
-        )
-        audit_record(
-            actor=by,
-            action="clinic.hours_set",
-            target=clinic,
-            data={"hours": [[d, o.isoformat(), c.isoformat()] for d, o, c in periods]},
-            clinic_ids=[clinic.pk],
-        )
-    return rows
+        for old in list(clinic.opening_hours.all()):
+            setup_delete(record=old, by=by)
+        return [
+            opening_hours_save(
+                hours=OpeningHours(clinic=clinic, weekday=d, opens=o, closes=c),
+                by=by,
+                fields=["weekday", "opens", "closes"],
+            )
+            for d, o, c in sorted(hours)
+        ]
 
 
-def closure_add(
-    *, clinic: Clinic, starts_on: dt.date, ends_on: dt.date, reason: str, kind: str, by: Any
-) -> Closure:
-    """Close a clinic for a day or a run of days."""
-    closure = Closure(clinic=clinic, starts_on=starts_on, ends_on=ends_on, reason=reason, kind=kind)
-    validate(closure)
-    with transaction.atomic():
-        closure.save()
-        audit_record(
-            actor=by,
-            action="clinic.closure_added",
-            target=closure,
-            data={"starts_on": str(starts_on), "ends_on": str(ends_on), "reason": reason},
-            clinic_ids=[clinic.pk],
-        )
-    return closure
+def closure_save(*, closure: Closure, by: User | None, fields: Iterable[str] = ()) -> Closure:
+    """Close a clinic for a day or a run of days, or change a closure."""
+    return audited_save(closure, by=by, fields=fields)
 
 
-def room_add(*, clinic: Clinic, name: str, by: Any) -> Room:
-    """Add a treatment room to a clinic."""
-    room = Room(clinic=clinic, name=name)
-    validate(room)
-    with transaction.atomic():
-        room.save()
-        audit_record(actor=by, action="clinic.room_added", target=room, clinic_ids=[clinic.pk])
-    return room
+def room_save(*, room: Room, by: User | None, fields: Iterable[str] = ()) -> Room:
+    """Add a treatment room to a clinic, or change one."""
+    return audited_save(room, by=by, fields=fields)
 
 
-def staff_membership_add(*, user: User, clinic: Clinic, by: Any) -> StaffMembership:
+def membership_save(
+    *, membership: StaffMembership, by: User | None, fields: Iterable[str] = ()
+) -> StaffMembership:
     """Let a member of staff work for a clinic."""
-    if user.role not in STAFF_ROLES:
-        raise DomainError("Only staff can be members of a clinic.", field="user")
-    with transaction.atomic():
-        membership, created = StaffMembership.objects.get_or_create(user=user, clinic=clinic)
-        if created:
-            audit_record(
-                actor=by,
-                action="staff.membership_added",
-                target=user,
-                data={"clinic": clinic.slug},
-                clinic_ids=[clinic.pk],
-            )
-    return membership
 
-
-def therapist_create(*, user: User, title: str, by: Any, bio: str = "") -> Therapist:
-    """Give a therapist user their clinical profile."""
-    if user.role != "therapist":
-        raise DomainError("Only a user with the therapist role can have a therapist profile.")
-    with transaction.atomic():
-        therapist = Therapist.objects.create(user=user, title=title, bio=bio)
-        audit_record(
-            actor=by,
-            action="therapist.created",
-            target=therapist,
-            clinic_ids=_therapist_clinic_ids(therapist),
+    def check() -> None:
+        if User.objects.filter(pk=membership.user_id, role__in=STAFF_ROLES).exists():
+            return
+        raise DomainError(
+            "clinic.member_not_staff", "Only staff can be members of a clinic.", field="user"
         )
-    return therapist
+
+    return audited_save(membership, by=by, fields=fields, check=check)
 
 
-def credential_add(
-    *,
-    therapist: Therapist,
-    kind: str,
-    issuer: str,
-    number: str,
-    valid_from: dt.date,
-    expires_on: dt.date,
-    by: Any,
+def therapist_save(
+    *, therapist: Therapist, by: User | None, fields: Iterable[str] = ()
+) -> Therapist:
+    """Give a therapist user their clinical profile, or change it."""
+
+    def check() -> None:
+        if User.objects.filter(pk=therapist.user_id, role=Role.THERAPIST).exists():
+            return
+        raise DomainError(
+            "clinic.not_a_therapist",
+            "Only a user with the therapist role can have a therapist profile.",
+            field="user",
+        )
+
+    return audited_save(therapist, by=by, fields=fields, check=check)
+
+
+def credential_save(
+    *, credential: Credential, by: User | None, fields: Iterable[str] = ()
 ) -> Credential:
-    """Record a therapist's certification, licence or CPR card."""
-    credential = Credential(
-        therapist=therapist,
-        kind=kind,
-        issuer=issuer,
-        number=number,
-        valid_from=valid_from,
-        expires_on=expires_on,
-    )
-    if valid_from > expires_on:
-        raise DomainError("A credential cannot expire before it is valid.", field="expires_on")
-    validate(credential)
-    try:
-        with transaction.atomic():
-            credential.save()
-            audit_record(
-                actor=by,
-                action="credential.added",
-                target=credential,
-                data={
-                    "kind": kind,
-                    "number": number,
-                    "valid_from": str(valid_from),
-                    "expires_on": str(expires_on),
-                },
-                clinic_ids=_therapist_clinic_ids(therapist),
-            )
-    except IntegrityError as exc:
-        raise DomainError("This credential is already on record.") from exc
-    return credential
-
-
-def credential_renew(*, credential: Credential, expires_on: dt.date, by: Any) -> Credential:
-    """Move a credential's expiry date, recording the old one."""
-    if expires_on < credential.valid_from:
-        raise DomainError("A credential cannot expire before it is valid.", field="expires_on")
-    old = credential.expires_on
-    with transaction.atomic():
-        credential.expires_on = expires_on
-        credential.save(update_fields=["expires_on"])
-        audit_record(
-            actor=by,
-            action="credential.renewed",
-            target=credential,
-            data={"expires_on": [str(old), str(expires_on)]},
-            clinic_ids=_therapist_clinic_ids(credential.therapist),
+    """Record a therapist's certification, licence or CPR card, or correct one."""
+    if credential.valid_from > credential.expires_on:
+        raise DomainError(
+            "credential.expires_before_valid",
+            "A credential cannot expire before it is valid.",
+            field="expires_on",
         )
-    return credential
+    return audited_save(credential, by=by, fields=fields)

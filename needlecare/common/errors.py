@@ -1,14 +1,33 @@
-"""Domain errors: raised by services, mapped to HTTP once (API) or to form errors (pages)."""
+"""Domain errors: raised by services, mapped to HTTP once (API) or to form errors (pages).
+
+Each carries a stable `code` that pages and the API branch on (never the words), a `message`
+for a person to read, and structured `details` (e.g. the list of what is missing before a
+record can be signed). `field` names the input the refusal is about, when there is one.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
 
 
 class DomainError(Exception):
-    """A rule of the clinic refused the request; the message is for a person to read."""
+    """A rule of the clinic refused the request."""
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        details: Mapping[str, Any] | None = None,
+        *,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message)
+        self.code = code
         self.message = message
+        self.details: dict[str, Any] = dict(details or {})
         self.field = field
 
 
@@ -22,8 +41,6 @@ class NotAllowed(DomainError):
 
 def validate(instance: object, *, exclude: list[str] | None = None) -> None:
     """Run a model's full_clean and turn the first problem into a DomainError for a person."""
-    from django.core.exceptions import ValidationError
-
     try:
         instance.full_clean(exclude=exclude)  # type: ignore[attr-defined]
     except ValidationError as exc:
@@ -31,5 +48,5 @@ def validate(instance: object, *, exclude: list[str] | None = None) -> None:
         field, messages = next(iter(fields.items()))
         where = "" if field in (None, "__all__") else f"{str(field).replace('_', ' ')}: "
         raise DomainError(
-            f"{where}{messages[0]}", field=field if field != "__all__" else None
+            "invalid", f"{where}{messages[0]}", field=field if field != "__all__" else None
         ) from None

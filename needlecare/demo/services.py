@@ -6,15 +6,16 @@ from django.db import transaction
 
 from needlecare.accounts.models import User
 from needlecare.accounts.services import user_create
-from needlecare.charting.consent import consent_document_current, consent_document_publish
+from needlecare.charting.selectors import consent_document_current
+from needlecare.charting.services import consent_document_publish
 from needlecare.clinics import services as clinic_services
-from needlecare.clinics.models import Clinic, Credential, Therapist
+from needlecare.clinics.models import Clinic, Credential, Room, StaffMembership, Therapist
 from needlecare.common.time import clinic_today
 from needlecare.demo import data
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_register_by_staff, patient_register_online
 from needlecare.scheduling.models import AppointmentType, WorkingHours
-from needlecare.scheduling.setup import appointment_type_create, working_hours_set
+from needlecare.scheduling.services import appointment_type_save, working_hours_set
 
 
 @dataclass
@@ -29,10 +30,12 @@ def _clinics(result: DemoResult) -> dict[str, Clinic]:
         clinic = Clinic.objects.filter(slug=spec["slug"]).first()
         if clinic is None:
             fields = {k: spec[k] for k in ("slug", "name", "city", "state", "postal_code", "phone")}
-            clinic = clinic_services.clinic_create(by=None, hours_are_demo=True, **fields)
+            clinic = clinic_services.clinic_save(
+                clinic=Clinic(hours_are_demo=True, **fields), by=None, fields=fields
+            )
             clinic_services.opening_hours_set(clinic=clinic, hours=spec["hours"], by=None)
             for room in spec["rooms"]:
-                clinic_services.room_add(clinic=clinic, name=room, by=None)
+                clinic_services.room_save(room=Room(clinic=clinic, name=room), by=None)
             result.created.append(f"clinic {clinic.name}")
         clinics[clinic.slug] = clinic
     return clinics
@@ -53,15 +56,21 @@ def _staff(result: DemoResult, clinics: dict[str, Clinic]) -> None:
         user, _ = _user(result, email=email, full_name=name, role=role)
         result.logins.append((role, email, ", ".join(clinics[s].name for s in slugs)))
         for slug in slugs:
-            clinic_services.staff_membership_add(user=user, clinic=clinics[slug], by=None)
+            if not StaffMembership.objects.filter(user=user, clinic=clinics[slug]).exists():
+                clinic_services.membership_save(
+                    membership=StaffMembership(user=user, clinic=clinics[slug]), by=None
+                )
         if title is None:
             continue
-        therapist = Therapist.objects.filter(user=user).first() or clinic_services.therapist_create(
-            user=user, title=title, bio=data.THERAPIST_BIOS.get(email, ""), by=None
+        therapist = Therapist.objects.filter(user=user).first() or clinic_services.therapist_save(
+            therapist=Therapist(user=user, title=title, bio=data.THERAPIST_BIOS.get(email, "")),
+            by=None,
         )
         for spec in creds.get(email, []):
             if not Credential.objects.filter(therapist=therapist, number=spec["number"]).exists():
-                clinic_services.credential_add(therapist=therapist, by=None, **spec)  # type: ignore[arg-type]
+                clinic_services.credential_save(
+                    credential=Credential(therapist=therapist, **spec), by=None, fields=spec
+                )
 
 
 def _patients(result: DemoResult, clinics: dict[str, Clinic]) -> None:
@@ -91,10 +100,7 @@ def _patients(result: DemoResult, clinics: dict[str, Clinic]) -> None:
             result.logins.append(("patient", email, clinics[slug].name))
         else:
             patient_register_by_staff(
-                details=details,
-                clinic=clinics[slug],
-                by=None,  # type: ignore[arg-type]
-                physician=physician,
+                details=details, clinic=clinics[slug], by=None, physician=physician
             )
         result.created.append(f"patient {first} {last}")
 
@@ -103,9 +109,8 @@ def _scheduling(result: DemoResult, clinics: dict[str, Clinic]) -> None:
     for clinic in clinics.values():
         for code, name, minutes, buffer, certified, online in data.APPOINTMENT_TYPES:
             if not AppointmentType.objects.filter(clinic=clinic, code=code).exists():
-                appointment_type_create(
+                kind = AppointmentType(
                     clinic=clinic,
-                    by=None,
                     code=code,
                     name=name,
                     duration_minutes=minutes,
@@ -113,6 +118,7 @@ def _scheduling(result: DemoResult, clinics: dict[str, Clinic]) -> None:
                     needs_certification=certified,
                     bookable_online=online,
                 )
+                appointment_type_save(kind=kind, by=None)
                 result.created.append(f"appointment type {name} at {clinic.name}")
     for email, by_clinic in data.WORKING_HOURS.items():
         therapist = Therapist.objects.get(user__email=email)

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
-from needlecare.accounts.models import User
 from needlecare.audit.models import AuditEvent
 from needlecare.clinics.models import Therapist
 from needlecare.interop import ical
@@ -113,8 +112,3 @@ def therapist_calendar(feed: CalendarFeed, *, now: dt.datetime) -> bytes:
     visits = [_visit(a, sequences.get(a.pk, 0)) for a in appointments]
     name = f"{therapist.user.full_name} · needlecare appointments"
     return ical.therapist_feed(visits, now=now, name=name)
-
-
-def therapist_for_user(user: User) -> Therapist | None:
-    """The signed-in user's own therapist profile, if they have one."""
-    return Therapist.objects.select_related("user").filter(user=user).first()

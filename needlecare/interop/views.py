@@ -7,16 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from needlecare.accounts.access import (
-    ANY_SIGNED_IN,
-    AuthedRequest,
-    access_appointment,
-    allow,
-    public,
-)
+from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
 from needlecare.accounts.models import Role
+from needlecare.clinics.selectors import therapist_of
 from needlecare.interop import selectors
 from needlecare.interop.services import calendar_feed_create, calendar_feed_revoke
+from needlecare.scheduling.access import access_appointment
 
 CALENDAR = "text/calendar; charset=utf-8"
 
@@ -58,7 +54,7 @@ def therapist_feed(request: HttpRequest, token: str) -> HttpResponse:
 @allow(Role.THERAPIST)
 @require_http_methods(["GET", "HEAD", "POST"])
 def therapist_calendar(request: AuthedRequest) -> HttpResponse:
-    therapist = selectors.therapist_for_user(request.user)
+    therapist = therapist_of(request.user)
     if therapist is None:
         raise Http404("No therapist profile.")
     feed_url = ""

@@ -4,9 +4,9 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 
-from needlecare.accounts.models import User
+from needlecare.accounts.models import Role, User
 from needlecare.audit.services import audit_record
-from needlecare.common.errors import DomainError
+from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.outcomes.instruments import INSTRUMENTS, ScoringError, default_instruments, score
 from needlecare.outcomes.models import MeasureResponse, PlanOfCare
 from needlecare.patients.models import Patient
@@ -21,15 +21,23 @@ def plan_of_care_set(
     every_visits: int = 4,
 ) -> PlanOfCare:
     """Choose the measures for a patient's care (by default from the treated regions)."""
+    if by.role != Role.THERAPIST:
+        raise NotAllowed("plan.not_therapist", "Only a therapist sets the plan of care.")
     regions = list(dict.fromkeys(regions))
     chosen = list(dict.fromkeys(measures)) if measures is not None else default_instruments(regions)
     unknown = [m for m in chosen if m not in INSTRUMENTS]
     if unknown:
-        raise DomainError(f"Unknown measure {unknown[0]!r}.", field="measures")
+        raise DomainError(
+            "plan.unknown_measure", f"Unknown measure {unknown[0]!r}.", field="measures"
+        )
     if not chosen:
-        raise DomainError("Choose at least one measure.", field="measures")
+        raise DomainError("plan.no_measures", "Choose at least one measure.", field="measures")
     if not 1 <= every_visits <= 20:
-        raise DomainError("Measures fall due every 1 to 20 visits.", field="every_visits")
+        raise DomainError(
+            "plan.every_visits_range",
+            "Measures fall due every 1 to 20 visits.",
+            field="every_visits",
+        )
     with transaction.atomic():
         plan = PlanOfCare.objects.create(
             patient=patient,
@@ -61,7 +69,7 @@ def measure_record(
     try:
         result = score(instrument, answers)
     except ScoringError as exc:
-        raise DomainError(str(exc), field="answers") from None
+        raise DomainError("measure.invalid_answers", str(exc), field="answers") from None
     with transaction.atomic():
         response = MeasureResponse.objects.create(
             patient=patient,

@@ -2,8 +2,9 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from needlecare.accounts.access import AuthedRequest, access_patient
+from needlecare.accounts.access import AuthedRequest
 from needlecare.common.schemas import Message
+from needlecare.patients.access import access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
 

@@ -1,9 +1,17 @@
-"""Reads of patient records for staff pages."""
+"""Reads of patient records."""
 
 from django.db.models import Q, QuerySet
 
+from needlecare.accounts.models import User
 from needlecare.clinics.models import Clinic
 from needlecare.patients.models import Patient
+
+
+def patient_of(user: User) -> Patient | None:
+    """The patient record linked to a signed-in account, if there is one."""
+    if not user.is_authenticated:
+        return None
+    return Patient.objects.filter(user=user).first()
 
 
 def patients_search(clinic: Clinic, query: str = "") -> QuerySet[Patient]:

@@ -29,15 +29,19 @@ PATIENT_FIELDS = (
 def _check_details(details: dict[str, Any], *, clinic: Clinic) -> None:
     dob = details.get("date_of_birth")
     if not isinstance(dob, dt.date):
-        raise DomainError("Enter a date of birth.", field="date_of_birth")
+        raise DomainError("patient.no_birth_date", "Enter a date of birth.", field="date_of_birth")
     today = clinic_today(clinic)
     if dob > today:
-        raise DomainError("A date of birth cannot be in the future.", field="date_of_birth")
+        raise DomainError(
+            "patient.born_in_future",
+            "A date of birth cannot be in the future.",
+            field="date_of_birth",
+        )
     if dob.year < today.year - 120:
-        raise DomainError("Check the year of birth.", field="date_of_birth")
+        raise DomainError("patient.birth_year", "Check the year of birth.", field="date_of_birth")
     for name in ("first_name", "last_name", "phone"):
         if not str(details.get(name) or "").strip():
-            raise DomainError("This field is required.", field=name)
+            raise DomainError("patient.required", "This field is required.", field=name)
 
 
 def _physician(physician: dict[str, str] | None) -> Physician | None:
@@ -55,11 +59,13 @@ def _create(
     clinic: Clinic,
     physician: dict[str, str] | None,
     user: User | None,
-    by: Any,
+    by: User | None,
 ) -> Patient:
     email = (details.get("email") or "").strip().lower()
     if email and Patient.objects.filter(email__iexact=email).exists():
-        raise DomainError("A patient with this email is already registered.", field="email")
+        raise DomainError(
+            "patient.email_taken", "A patient with this email is already registered.", field="email"
+        )
     patient = Patient(
         **{k: details.get(k) or "" for k in PATIENT_FIELDS if k != "date_of_birth"},
         date_of_birth=details["date_of_birth"],
@@ -98,7 +104,11 @@ def patient_register_online(
 
 
 def patient_register_by_staff(
-    *, details: dict[str, Any], clinic: Clinic, by: User, physician: dict[str, str] | None = None
+    *,
+    details: dict[str, Any],
+    clinic: Clinic,
+    by: User | None,
+    physician: dict[str, str] | None = None,
 ) -> Patient:
     """The front desk registers a patient who has no online account yet."""
     _check_details(details, clinic=clinic)

@@ -131,15 +131,6 @@ def consent_pdf(consent: Consent) -> bytes:
     """The consent text the patient signed, with the signature, witness and countersignature."""
     document = consent.document
     clinic = document.clinic
-    blocks: list[tuple[str, str]] = []
-    for paragraph in _paragraphs(document.body):
-        if paragraph.startswith("## "):
-            heading, _, rest = paragraph[3:].partition("\n")
-            blocks.append(("h", heading.strip()))
-            if rest.strip():
-                blocks.append(("p", rest.strip()))
-        else:
-            blocks.append(("p", paragraph))
     if consent.signed_online:
         how = "Online, by the patient"
     elif consent.witnessed_by is not None:
@@ -158,7 +149,7 @@ def consent_pdf(consent: Consent) -> bytes:
     context.update(
         document=document,
         published=long_date(_local_day(document.published_at, clinic)),
-        blocks=blocks,
+        blocks=document.blocks,
         consent=consent,
         signed_at=local_time(consent.signed_at, clinic),
         how=how,
@@ -280,18 +271,13 @@ def progress_letter_pdf(
 
 def clearance_reasons(screening: Screening) -> list[dict[str, str]]:
     """The screening's conditions that need a physician's recommendation, in words."""
-    reasons = []
-    for reason in screening.result.get("reasons", []):
-        if reason.get("effect") != CLEARANCE:
-            continue
-        info = CONDITION_INFO.get(reason["code"])
-        reasons.append(
-            {
-                "condition": info.label if info else reason["code"].replace("_", " "),
-                "where": regions_phrase(reason.get("regions", [])),
-            }
-        )
-    return reasons
+    return [
+        {
+            "condition": CONDITION_INFO[reason.code].label,
+            "where": regions_phrase(reason.regions),
+        }
+        for reason in screening.decision.with_effect(CLEARANCE)
+    ]
 
 
 def clearance_request_pdf(
@@ -312,7 +298,7 @@ def clearance_request_pdf(
         recipient=physician_address(physician),
         salutation=salutation(physician),
         screened_on=long_date(_local_day(screening.entered_at, clinic)),
-        planned=regions_phrase(screening.intake.get("planned_regions", [])),
+        planned=regions_phrase(screening.decision.planned_regions),
         reasons=reasons,
         dry_needling=DRY_NEEDLING,
         signatory=signatory(author, clinic),

@@ -1,16 +1,19 @@
-"""What the letters are made from: a patient's signed sessions and adverse events."""
+"""What letters are made from, and the letters themselves."""
+
+from django.db.models import QuerySet
 
 from needlecare.charting.models import AdverseEvent, TreatmentSession
+from needlecare.charting.selectors import sessions_signed
 from needlecare.patients.models import Patient
+from needlecare.reports.models import Letter
 
 
-def sessions_signed(patient: Patient) -> list[TreatmentSession]:
+def signed_sessions_in_full(patient: Patient) -> list[TreatmentSession]:
     """The patient's signed dry needling sessions, oldest first, with their needling rows."""
     return list(
-        TreatmentSession.objects.filter(patient=patient, state=TreatmentSession.State.SIGNED)
+        sessions_signed(patient)
         .select_related("clinic", "therapist__user")
         .prefetch_related("needling")
-        .order_by("opened_at", "id")
     )
 
 
@@ -21,4 +24,13 @@ def adverse_events_of(patient: Patient) -> list[AdverseEvent]:
         AdverseEvent.objects.filter(session__patient=patient)
         .select_related("session")
         .order_by("session__opened_at", "recorded_at", "id")
+    )
+
+
+def letters_of(patient: Patient) -> QuerySet[Letter]:
+    """The patient's letters, newest first, with who wrote them."""
+    return (
+        Letter.objects.filter(patient=patient)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
     )

@@ -20,20 +20,20 @@ from needlecare.reports.pdf import (
     physician_address,
     progress_letter_pdf,
 )
-from needlecare.reports.selectors import adverse_events_of, sessions_signed
+from needlecare.reports.selectors import adverse_events_of, signed_sessions_in_full
 from needlecare.screening.selectors import screening_current
 
 
 def letter_create(*, patient: Patient, kind: str, pdf: bytes, recipient: str, by: User) -> Letter:
     """Store a rendered letter's file and its row together, audited."""
     if not by.is_clinic_staff:
-        raise NotAllowed("Only clinic staff write letters.")
+        raise NotAllowed("letter.not_staff", "Only clinic staff write letters.")
     if kind not in Letter.Kind.values:
-        raise DomainError(f"Unknown kind of letter {kind!r}.", field="kind")
+        raise DomainError("letter.unknown_kind", f"Unknown kind of letter {kind!r}.", field="kind")
     if not pdf.startswith(b"%PDF-"):
-        raise DomainError("A letter is stored as a PDF.", field="pdf")
+        raise DomainError("letter.not_pdf", "A letter is stored as a PDF.", field="pdf")
     if not recipient.strip():
-        raise DomainError("Say who the letter is for.", field="recipient")
+        raise DomainError("letter.no_recipient", "Say who the letter is for.", field="recipient")
     letter = Letter(patient=patient, kind=kind, recipient=recipient.strip(), created_by=by)
     # A random name: the file's name says nothing about the patient.
     letter.pdf.save(f"{kind}-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False)
@@ -63,8 +63,9 @@ def letter_create(*, patient: Patient, kind: str, pdf: bytes, recipient: str, by
 def _physician(patient: Patient) -> Physician:
     if patient.referring_physician is None:
         raise DomainError(
+            "letter.no_physician",
             f"{patient.full_name} has no referring physician on record; add one before "
-            "writing to them."
+            "writing to them.",
         )
     return patient.referring_physician
 
@@ -72,7 +73,9 @@ def _physician(patient: Patient) -> Physician:
 def _therapist(by: User) -> Therapist:
     therapist = therapist_of(by)
     if by.role != Role.THERAPIST or therapist is None:
-        raise NotAllowed("Only a therapist signs a letter about a patient's treatment.")
+        raise NotAllowed(
+            "letter.not_therapist", "Only a therapist signs a letter about a patient's treatment."
+        )
     return therapist
 
 
@@ -80,9 +83,12 @@ def progress_letter_create(*, patient: Patient, by: User, plan_text: str | None 
     """Write the progress letter to the referring physician from the signed sessions."""
     physician = _physician(patient)
     author = _therapist(by)
-    sessions = sessions_signed(patient)
+    sessions = signed_sessions_in_full(patient)
     if not sessions:
-        raise DomainError(f"{patient.full_name} has no signed dry needling sessions to report.")
+        raise DomainError(
+            "letter.no_sessions",
+            f"{patient.full_name} has no signed dry needling sessions to report.",
+        )
     if plan_text is None:
         plans = [s.plan for s in sessions if s.plan.strip()]
         plan_text = plans[-1] if plans else ""
@@ -103,17 +109,30 @@ def progress_letter_create(*, patient: Patient, by: User, plan_text: str | None 
     )
 
 
+def letter_write(*, patient: Patient, kind: str, by: User) -> Letter:
+    """Write the kind of letter asked for: a progress letter or a clearance request."""
+    if kind == Letter.Kind.PROGRESS:
+        return progress_letter_create(patient=patient, by=by)
+    if kind == Letter.Kind.CLEARANCE_REQUEST:
+        return clearance_request_create(patient=patient, by=by)
+    raise DomainError("letter.unknown_kind", f"Unknown kind of letter {kind!r}.", field="kind")
+
+
 def clearance_request_create(*, patient: Patient, by: User) -> Letter:
     """Ask the referring physician for a recommendation the current screening needs."""
     if not by.is_clinic_staff:
-        raise NotAllowed("Only clinic staff write letters.")
+        raise NotAllowed("letter.not_staff", "Only clinic staff write letters.")
     physician = _physician(patient)
     screening = screening_current(patient)
     if screening is None:
-        raise DomainError(f"{patient.full_name} has no current screening; screen them first.")
+        raise DomainError(
+            "letter.no_screening",
+            f"{patient.full_name} has no current screening; screen them first.",
+        )
     if not clearance_reasons(screening):
         raise DomainError(
-            f"{patient.full_name}'s current screening needs no physician's recommendation."
+            "letter.no_clearance_needed",
+            f"{patient.full_name}'s current screening needs no physician's recommendation.",
         )
     # Signed by the therapist when a therapist writes it, else by the member of staff.
     therapist = therapist_of(by)

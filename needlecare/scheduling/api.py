@@ -3,24 +3,24 @@
 import datetime as dt
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from needlecare.accounts.access import (
-    STAFF,
-    AuthedRequest,
-    access_appointment,
-    access_clinic,
-    access_patient,
-)
-from needlecare.api import roles
-from needlecare.clinics.models import Clinic, Therapist
+from needlecare.accounts.access import STAFF, AuthedRequest, roles
+from needlecare.clinics.access import access_clinic
+from needlecare.clinics.selectors import therapists_at
 from needlecare.common.errors import DomainError
 from needlecare.common.schemas import Input, Message, Slug
 from needlecare.common.time import clinic_today, clinic_zone
+from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
+from needlecare.patients.selectors import patient_of
 from needlecare.scheduling import selectors, services
-from needlecare.scheduling.models import Appointment, AppointmentType
+from needlecare.scheduling.access import (
+    access_appointment,
+    access_bookable_type,
+    access_clinic_therapist,
+)
+from needlecare.scheduling.models import Appointment
 
 router = Router(tags=["scheduling"])
 MAX_DAYS = 31
@@ -91,37 +91,21 @@ def _out(a: Appointment, *, for_patient: bool = False) -> AppointmentOut:
         ends_at=a.ends_at.astimezone(clinic_zone(a.clinic)),
         status=a.status,
         planned_regions=a.planned_regions,
-        precautions=[] if for_patient else [str(p["message"]) for p in a.precautions],
+        precautions=[] if for_patient else [r.message for r in a.precaution_reasons],
         cancel_reason=a.cancel_reason,
     )
 
 
-def _clinic_and_type(
-    request: AuthedRequest, slug: str, code: str
-) -> tuple[Clinic, AppointmentType]:
+def _patient_to_book(request: AuthedRequest, patient_id: int | None) -> Patient:
+    """A patient books for themself; staff name a patient of their clinic."""
     if request.user.is_patient:
-        clinic = get_object_or_404(Clinic, slug=slug)
-    else:
-        clinic = access_clinic(request.user, slug)
-    kinds = AppointmentType.objects.filter(clinic=clinic, code=code, is_active=True)
-    if request.user.is_patient:
-        kinds = kinds.filter(bookable_online=True)
-    kind = kinds.first()
-    if kind is None:
-        raise Http404("No such appointment type at this clinic.")
-    return clinic, kind
-
-
-def _therapist(clinic: Clinic, therapist_id: int) -> Therapist:
-    therapist = (
-        selectors.clinic_therapists_qs(clinic)
-        .filter(pk=therapist_id)
-        .select_related("user")
-        .first()
-    )
-    if therapist is None:
-        raise Http404("No such therapist at this clinic.")
-    return therapist
+        patient = access_own_patient(request.user)
+        if patient_id not in (None, patient.pk):
+            raise Http404("No such patient.")
+        return patient
+    if patient_id is None:
+        raise DomainError("booking.no_patient", "Name the patient (patient_id).")
+    return access_patient(request.user, patient_id, roles=STAFF)
 
 
 @router.get(
@@ -130,12 +114,12 @@ def _therapist(clinic: Clinic, therapist_id: int) -> Therapist:
     summary="Free starts for a type at a clinic over up to 31 days (signed-in users)",
 )
 def availability(request: AuthedRequest, query: Query[AvailabilityQuery]) -> list[SlotOut]:
-    clinic, kind = _clinic_and_type(request, query.clinic, query.type)
+    clinic, kind = access_bookable_type(request.user, query.clinic, query.type)
     if query.last_day < query.first_day:
-        raise DomainError("last_day comes before first_day.")
+        raise DomainError("availability.days_reversed", "last_day comes before first_day.")
     if (query.last_day - query.first_day).days >= MAX_DAYS:
-        raise DomainError(f"Ask for at most {MAX_DAYS} days at a time.")
-    ids = [_therapist(clinic, query.therapist_id).pk] if query.therapist_id else None
+        raise DomainError("availability.too_long", f"Ask for at most {MAX_DAYS} days at a time.")
+    ids = [access_clinic_therapist(clinic, query.therapist_id).pk] if query.therapist_id else None
     slots = (
         selectors.slots_for(
             clinic=clinic,
@@ -148,7 +132,7 @@ def availability(request: AuthedRequest, query: Query[AvailabilityQuery]) -> lis
         if query.last_day >= clinic_today(clinic)
         else []
     )
-    names = dict(selectors.clinic_therapists_qs(clinic).values_list("pk", "user__full_name"))
+    names = dict(therapists_at(clinic).values_list("pk", "user__full_name"))
     zone = clinic_zone(clinic)
     return [
         SlotOut(
@@ -174,20 +158,13 @@ def availability(request: AuthedRequest, query: Query[AvailabilityQuery]) -> lis
     summary="Book an appointment (a patient for themself, staff for a patient of their clinic)",
 )
 def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut]:
-    clinic, kind = _clinic_and_type(request, body.clinic, body.type)
-    if request.user.is_patient:
-        patient = Patient.objects.filter(user=request.user).first()
-        if patient is None or (body.patient_id not in (None, patient.pk)):
-            raise Http404("No such patient.")
-    else:
-        if body.patient_id is None:
-            raise DomainError("Name the patient (patient_id).")
-        patient = access_patient(request.user, body.patient_id, roles=STAFF)
+    clinic, kind = access_bookable_type(request.user, body.clinic, body.type)
+    patient = _patient_to_book(request, body.patient_id)
     appointment = services.appointment_book(
         patient=patient,
         clinic=clinic,
         type=kind,
-        therapist=_therapist(clinic, body.therapist_id),
+        therapist=access_clinic_therapist(clinic, body.therapist_id),
         starts_at=body.starts_at,
         planned_regions=body.planned_regions,
         booked_by=request.user,
@@ -209,7 +186,11 @@ def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut]:
 )
 def reschedule(request: AuthedRequest, appointment_id: int, body: RescheduleIn) -> AppointmentOut:
     appointment = access_appointment(request.user, appointment_id)
-    therapist = _therapist(appointment.clinic, body.therapist_id) if body.therapist_id else None
+    therapist = (
+        access_clinic_therapist(appointment.clinic, body.therapist_id)
+        if body.therapist_id
+        else None
+    )
     moved = services.appointment_reschedule(
         appointment=appointment, starts_at=body.starts_at, therapist=therapist, by=request.user
     )
@@ -245,7 +226,7 @@ def clinic_appointments(
 ) -> list[AppointmentOut]:
     clinic = access_clinic(request.user, slug)
     if not 1 <= query.days <= 7:
-        raise DomainError("Ask for one to seven days.")
+        raise DomainError("schedule.days_out_of_range", "Ask for one to seven days.")
     return [_out(a) for a in selectors.appointments_for_day(clinic, query.day, days=query.days)]
 
 
@@ -255,7 +236,7 @@ def clinic_appointments(
     summary="The signed-in patient's own appointments",
 )
 def mine(request: AuthedRequest) -> list[AppointmentOut]:
-    patient = Patient.objects.filter(user=request.user).first()
+    patient = patient_of(request.user)
     if patient is None:
         return []
     return [_out(a, for_patient=True) for a in selectors.appointments_of(patient)]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from needlecare.screening.policy import Reason
+
 
 class AppointmentType(models.Model):
     """What can be booked at a clinic: how long it takes and who may book it."""
@@ -160,6 +162,11 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def precaution_reasons(self) -> tuple[Reason, ...]:
+        """The screening's precautions copied when booked, as the policy's own values."""
+        return tuple(Reason.from_dict(p) for p in self.precautions)
 
 
 class WaitlistEntry(models.Model):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from needlecare.clinics.models import Clinic, Therapist
+from needlecare.clinics.models import Clinic
 from needlecare.patients.models import Patient
 from needlecare.scheduling.availability import Slot, available_slots
 from needlecare.scheduling.inputs import availability_inputs, local_bounds
@@ -17,10 +17,6 @@ from needlecare.scheduling.models import (
     WaitlistOffer,
     WorkingHours,
 )
-
-
-def clinic_therapists_qs(clinic: Clinic) -> QuerySet[Therapist]:
-    return Therapist.objects.filter(user__memberships__clinic=clinic, user__is_active=True)
 
 
 def slots_for(

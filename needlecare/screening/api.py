@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.throttling import SimpleRateThrottle
 
-from needlecare.accounts.access import AuthedRequest, access_patient
+from needlecare.accounts.access import AuthedRequest
 from needlecare.common.errors import DomainError
 from needlecare.common.schemas import Message
+from needlecare.patients.access import access_patient
 from needlecare.screening import selectors, services
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import (
@@ -87,7 +88,7 @@ def _intake(request: HttpRequest) -> Any:
     try:
         return parse_intake_json(request.body)
     except IntakeError as exc:
-        raise DomainError(str(exc)) from None
+        raise DomainError("screening.bad_intake", str(exc)) from None
 
 
 def _out(screening: Screening) -> ScreeningOut:

@@ -12,4 +12,3 @@ INDICATIONS: tuple[tuple[str, str], ...] = (
     ("trigger_points", "Trigger points (tight, tender knots in a muscle)"),
 )
 INDICATION_CODES = frozenset(code for code, _ in INDICATIONS)
-INDICATION_LABELS = dict(INDICATIONS)

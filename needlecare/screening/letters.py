@@ -16,10 +16,12 @@ SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
 def letter_check(letter: UploadedFile) -> str:
     """The letter's content type, or a DomainError a person can act on."""
     if letter.size is None or letter.size == 0:
-        raise DomainError("The letter is empty.", field="letter")
+        raise DomainError("letter.empty", "The letter is empty.", field="letter")
     if letter.size > MAX_LETTER_BYTES:
         raise DomainError(
-            "The letter is larger than 5 MB; scan it at a lower resolution.", field="letter"
+            "letter.too_large",
+            "The letter is larger than 5 MB; scan it at a lower resolution.",
+            field="letter",
         )
     name = (letter.name or "").lower()
     letter.seek(0)
@@ -28,6 +30,12 @@ def letter_check(letter: UploadedFile) -> str:
     for magic, content_type, endings in SIGNATURES:
         if head.startswith(magic):
             if not name.endswith(endings):
-                raise DomainError("The file's name does not match its contents.", field="letter")
+                raise DomainError(
+                    "letter.name_mismatch",
+                    "The file's name does not match its contents.",
+                    field="letter",
+                )
             return content_type
-    raise DomainError("The letter must be a PDF, PNG or JPEG file.", field="letter")
+    raise DomainError(
+        "letter.wrong_type", "The letter must be a PDF, PNG or JPEG file.", field="letter"
+    )

@@ -1,7 +1,10 @@
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+
+from needlecare.screening.policy import Decision, Intake, parse_intake
 
 
 class PolicyContent(models.Model):
@@ -62,7 +65,8 @@ class Screening(models.Model):
     indications = models.JSONField(default=list, blank=True)
     # Answers beyond the contract, e.g. {"electronic_implant": true}; absent means not asked.
     details = models.JSONField(default=dict, blank=True)
-    decision = models.CharField(max_length=40, db_index=True)
+    # The overall decision, kept as a column so worklists can filter on it.
+    overall = models.CharField(max_length=40, db_index=True)
     policy = models.ForeignKey(PolicyContent, on_delete=models.PROTECT, related_name="+")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -78,11 +82,32 @@ class Screening(models.Model):
         get_latest_by = ("entered_at", "id")
 
     def __str__(self) -> str:
-        return f"{self.patient} {self.entered_at:%Y-%m-%d}: {self.decision}"
+        return f"{self.patient} {self.entered_at:%Y-%m-%d}: {self.overall}"
+
+    @cached_property
+    def decision(self) -> Decision:
+        """The stored decision as the policy engine's own value."""
+        return Decision.from_dict(self.result)
+
+    @cached_property
+    def answers(self) -> Intake:
+        """The stored answers as the policy engine's own value."""
+        return parse_intake(self.intake)
 
     @property
     def policy_version(self) -> str:
-        return str(self.result.get("policy_version", ""))
+        return self.decision.policy_version
+
+    def reported(self, code: str) -> bool:
+        """Whether the patient reported this condition."""
+        return any(condition.code == code for condition in self.answers.conditions)
+
+    @property
+    def electronic_implant_possible(self) -> bool:
+        """An implant was reported and not known to be non-electronic (unasked counts as yes)."""
+        return (
+            self.reported("implant") and self.details.get("electronic_implant", True) is not False
+        )
 
 
 class ScreeningConfirmation(models.Model):

@@ -69,8 +69,8 @@ def clearance_worklist(clinic_ids: Iterable[int]) -> list[Screening]:
         .values("latest")
     )
     rows = (
-        Screening.objects.filter(pk__in=latest_ids, decision__in=NEEDS_ATTENTION)
+        Screening.objects.filter(pk__in=latest_ids, overall__in=NEEDS_ATTENTION)
         .select_related("patient", "clinic")
-        .order_by("decision", "entered_at")
+        .order_by("overall", "entered_at")
     )
     return [s for s in rows if screening_is_current(s)]

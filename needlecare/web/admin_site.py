@@ -1,16 +1,16 @@
 """Django's admin, opened to clinic admins for their own clinics; every save is audited."""
 
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from needlecare.accounts.access import staff_clinic_ids
 from needlecare.accounts.models import Role, User
-from needlecare.audit.services import audit_record
+from needlecare.clinics import services as clinic_services
 from needlecare.clinics.models import (
     Clinic,
     Closure,
@@ -20,12 +20,34 @@ from needlecare.clinics.models import (
     StaffMembership,
     Therapist,
 )
+from needlecare.common.errors import DomainError
+from needlecare.scheduling import services as scheduling_services
 from needlecare.scheduling.models import AppointmentType, TimeOff, WorkingHours
+
+# Every save goes through the record's own service, so its rules and its audit hold here too.
+Save = Callable[..., Model]
+SERVICES: dict[type[Model], tuple[str, Save]] = {
+    Clinic: ("clinic", clinic_services.clinic_save),
+    OpeningHours: ("hours", clinic_services.opening_hours_save),
+    Closure: ("closure", clinic_services.closure_save),
+    Room: ("room", clinic_services.room_save),
+    StaffMembership: ("membership", clinic_services.membership_save),
+    Therapist: ("therapist", clinic_services.therapist_save),
+    Credential: ("credential", clinic_services.credential_save),
+    AppointmentType: ("kind", scheduling_services.appointment_type_save),
+    WorkingHours: ("hours", scheduling_services.working_hours_save),
+    TimeOff: ("time_off", scheduling_services.time_off_save),
+}
 
 
 def _user(request: HttpRequest) -> User:
     # The admin site's own gate (has_permission) has already refused anyone else.
     return cast(User, request.user)
+
+
+def save_record(request: HttpRequest, record: Model, fields: Iterable[str]) -> None:
+    keyword, save = SERVICES[type(record)]
+    save(**{keyword: record}, by=_user(request), fields=list(fields))
 
 
 def _is_clinic_admin(request: HttpRequest) -> bool:
@@ -47,49 +69,8 @@ class NeedlecareAdminSite(admin.AdminSite):
 admin_site = NeedlecareAdminSite(name="admin")
 
 
-def clinic_ids_of(obj: Model) -> list[int]:
-    """The clinics an administered record belongs to, for scoping and the audit trail."""
-    if isinstance(obj, Clinic):
-        return [obj.pk]
-    if isinstance(obj, Therapist):
-        return list(obj.user.memberships.values_list("clinic_id", flat=True))
-    if isinstance(obj, Credential | TimeOff):
-        return clinic_ids_of(obj.therapist)
-    return [getattr(obj, "clinic_id")]  # noqa: B009 - hours, closures, rooms, memberships
-
-
-def _audit(request: HttpRequest, obj: Model, verb: str, changed: list[str] | None = None) -> None:
-    audit_record(
-        actor=request.user,
-        action=f"{obj._meta.model_name}.{verb}_in_admin",
-        target=obj,
-        data={"fields": changed or []},
-        clinic_ids=clinic_ids_of(obj),
-    )
-
-
-class AuditedFormSet(BaseInlineFormSet):
-    request: HttpRequest  # set per request by ScopedInline.get_formset
-
-    def save(self, commit: bool = True) -> Any:
-        deleted = [form.instance for form in self.deleted_forms if form.instance.pk]
-        for obj in deleted:
-            _audit(self.request, obj, "deleted")
-        saved = super().save(commit)
-        for form in self.forms:
-            if form.instance.pk and form.has_changed() and form.instance not in deleted:
-                _audit(self.request, form.instance, "saved", list(form.changed_data))
-        return saved
-
-
 class ScopedInline(admin.TabularInline):
-    formset = AuditedFormSet
     extra = 0
-
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        # The formset audits its saves and needs to know who made them.
-        return type(formset.__name__, (formset,), {"request": request})
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_clinic_admin(request)
@@ -129,19 +110,43 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Clinic.objects.filter(pk__in=staff_clinic_ids(_user(request)))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            # A service refused the save: the admin's transaction has rolled it all back.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        _audit(request, obj, "saved", list(form.changed_data))
+        save_record(request, obj, form.changed_data)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            clinic_services.setup_delete(record=obj, by=_user(request))
+        changed = dict(formset.changed_objects)
+        for inline in formset.forms:
+            obj = inline.instance
+            if obj in formset.new_objects:
+                save_record(request, obj, inline.changed_data)
+            elif obj in changed:
+                save_record(request, obj, changed[obj])
+        formset.save_m2m()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        _audit(request, obj, "deleted")
-        super().delete_model(request, obj)
+        clinic_services.setup_delete(record=obj, by=_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         with transaction.atomic():
             for obj in queryset:
-                _audit(request, obj, "deleted")
-            super().delete_queryset(request, queryset)
+                clinic_services.setup_delete(record=obj, by=_user(request))
 
 
 class HoursInline(ScopedInline):
@@ -208,7 +213,5 @@ class TherapistAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":
-            from needlecare.accounts.models import User
-
             kwargs["queryset"] = User.objects.filter(role=Role.THERAPIST)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

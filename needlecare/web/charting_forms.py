@@ -12,19 +12,8 @@ from django import forms
 
 from needlecare.charting.models import AdverseEvent, Position, Side, Technique
 from needlecare.charting.muscles import MUSCLES
-from needlecare.common.errors import DomainError
 from needlecare.screening.policy import REGION_LABELS
-from needlecare.web.forms import DateInput
-
-NOT_CLEARED = "The current safety screening does not clear that area for dry needling."
-# Service errors name their own fields; these are the same things under the forms' names.
-FIELD_ALIASES = {"planned_regions": "regions"}
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+from needlecare.web.forms import NOT_CLEARED, DateInput
 
 
 def region_label(code: str) -> str:

@@ -1,11 +1,56 @@
+"""Forms every page shares, and how a page hands a valid form to a service.
+
+Forms check shape only (a number is a number, a choice is one offered); the rules belong to the
+services. `attempt` runs a bound, valid form's write and puts a service's refusal on the form,
+next to the field it names.
+"""
+
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
 from needlecare.clinics.models import Clinic
 from needlecare.common.errors import DomainError
+
+T = TypeVar("T")
+NOT_CLEARED = "The current safety screening does not clear that area for dry needling."
+# Service errors name their own fields; these are the same things under the forms' names.
+FIELD_ALIASES = {"planned_regions": "regions", "starts_at": "slot", "therapist": "slot"}
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    field = FIELD_ALIASES.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What became of a form: written (with the service's result), or the status to answer."""
+
+    done: bool = False
+    value: T | None = None
+    status: int = 200
+    error: DomainError | None = None
+
+
+def attempt(form: forms.Form, write: Callable[[], T]) -> Outcome[T]:
+    """Unbound: nothing to do (200). Invalid: 400. Valid: the write; a refusal goes on the
+    form with the refusal's status."""
+    if not form.is_bound:
+        return Outcome()
+    if not form.is_valid():
+        return Outcome(status=400)
+    try:
+        value = write()
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return Outcome(status=exc.status, error=exc)
+    return Outcome(done=True, value=value)
 
 
 class DateInput(forms.DateInput):
@@ -62,10 +107,6 @@ class PatientDetailsForm(forms.Form):
         return {
             k: d.get(f"physician_{k}") or "" for k in ("name", "practice", "phone", "fax", "email")
         }
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, exc.message)
 
 
 class StaffPatientForm(PatientDetailsForm):

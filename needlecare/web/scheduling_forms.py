@@ -12,26 +12,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from needlecare.clinics.models import Clinic
-from needlecare.common.errors import DomainError
 from needlecare.scheduling.availability import Slot
 from needlecare.scheduling.models import AppointmentType
 from needlecare.scheduling.services import TRANSITIONS
 from needlecare.screening.policy import REGION_LABELS
-from needlecare.web.forms import DateInput
+from needlecare.web.forms import NOT_CLEARED, DateInput
 
 ANYONE = "any"
 BOOKING_HORIZON = dt.timedelta(days=365)
 WAITLIST_LONGEST = dt.timedelta(days=90)
-NOT_CLEARED = "The current safety screening does not clear that area for dry needling."
-
-# Service errors name their own fields; these are the same things under the forms' names.
-FIELD_ALIASES = {"planned_regions": "regions", "starts_at": "slot", "therapist": "slot"}
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def slot_value(slot: Slot) -> str:

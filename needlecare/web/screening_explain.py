@@ -34,17 +34,15 @@ NEXT_STEPS = {
 
 def explain(screening: Screening) -> list[dict[str, Any]]:
     """One entry per planned region, in the order the patient chose them."""
-    result = screening.result
-    rows = []
-    for region, decision in result["regions"].items():
-        rows.append(
-            {
-                "region": region,
-                "label": REGION_LABELS[region],
-                "decision": decision,
-                "headline": HEADLINES[decision],
-                "next_steps": NEXT_STEPS[decision],
-                "reasons": [r for r in result["reasons"] if region in r["regions"]],
-            }
-        )
-    return rows
+    decision = screening.decision
+    return [
+        {
+            "region": region,
+            "label": REGION_LABELS[region],
+            "decision": verdict,
+            "headline": HEADLINES[verdict],
+            "next_steps": NEXT_STEPS[verdict],
+            "reasons": decision.reasons_for(region),
+        }
+        for region, verdict in decision.regions.items()
+    ]

@@ -14,6 +14,7 @@ from needlecare.screening.policy import (
     REGIONS,
     Intake,
     IntakeError,
+    PolicyError,
     Rule,
     parse_intake,
 )
@@ -160,10 +161,16 @@ class PolicyChangeForm(forms.Form):
     effective_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
-    def rule(self) -> Rule:
-        data = self.cleaned_data
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
         regions = tuple(data.get("regions") or ()) if data["scope"] == "regions" else ()
         cleared = "precaution" if data.get("clearable") and data["effect"] != "precaution" else None
-        return Rule(
-            effect=data["effect"], scope=data["scope"], regions=regions, cleared_effect=cleared
-        )
+        try:
+            data["rule"] = Rule(
+                effect=data["effect"], scope=data["scope"], regions=regions, cleared_effect=cleared
+            )
+        except PolicyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data

@@ -6,12 +6,13 @@ import pytest
 from django.utils import timezone
 
 from needlecare.audit.selectors import audit_events_for_target
-from needlecare.charting.consent import NotConsented, consent_document_publish
 from needlecare.charting.models import Consent, Notification, TreatmentSession
+from needlecare.charting.selectors import NotConsented
 from needlecare.charting.services import (
     addendum_add,
     adverse_event_record,
     billing_code,
+    consent_document_publish,
     needling_add,
     session_billing_code,
     session_open,
@@ -22,8 +23,8 @@ from needlecare.charting.tests.conftest import NEEDLE, sign
 from needlecare.clinics.models import Credential
 from needlecare.common.errors import DomainError
 from needlecare.scheduling.services import appointment_transition
-from needlecare.screening.gate import NotCleared
 from needlecare.screening.models import Screening
+from needlecare.screening.services import NotCleared
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +296,7 @@ def test_a_pain_score_that_is_not_a_number_is_refused_and_nothing_changes(visit)
 
 
 def test_only_a_therapist_of_the_clinic_countersigns_the_latest_consent(visit):
-    from needlecare.charting.consent import consent_countersign
+    from needlecare.charting.services import consent_countersign
     from needlecare.common.testing.factories import CredentialFactory, TherapistFactory
 
     p = visit.schedule.practice

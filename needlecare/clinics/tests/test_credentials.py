@@ -5,7 +5,7 @@ import pytest
 from needlecare.clinics.credentials import CredentialStatus, credential_status
 from needlecare.clinics.models import Credential
 from needlecare.clinics.selectors import clinic_therapists, therapist_can_dry_needle
-from needlecare.clinics.services import credential_add
+from needlecare.clinics.services import credential_save
 from needlecare.common.errors import DomainError
 from needlecare.common.testing.factories import CredentialFactory, TherapistFactory
 
@@ -112,13 +112,15 @@ class TestCanDryNeedle:
 def test_a_credential_cannot_expire_before_it_starts():
     therapist = TherapistFactory()
     with pytest.raises(DomainError, match="cannot expire before"):
-        credential_add(
-            therapist=therapist,
-            kind="cpr",
-            issuer="X",
-            number="1",
-            valid_from=UNTIL,
-            expires_on=FROM,
+        credential_save(
+            credential=Credential(
+                therapist=therapist,
+                kind="cpr",
+                issuer="X",
+                number="1",
+                valid_from=UNTIL,
+                expires_on=FROM,
+            ),
             by=None,
         )
     assert not Credential.objects.exists()

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from needlecare.charting.consent import consent_countersign, consent_document_publish, consent_sign
 from needlecare.charting.models import Consent, ConsentDocument
+from needlecare.charting.services import consent_countersign, consent_document_publish, consent_sign
 from needlecare.common.testing.schedule import Schedule
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_book, appointment_transition

@@ -2,11 +2,10 @@
 
 import pytest
 
-from needlecare.charting.consent import consent_sign
-from needlecare.charting.services import adverse_event_record
+from needlecare.charting.services import adverse_event_record, consent_sign
 from needlecare.outcomes.selectors import measure_progress
 from needlecare.reports.pdf import clearance_request_pdf, consent_pdf, progress_letter_pdf
-from needlecare.reports.selectors import adverse_events_of, sessions_signed
+from needlecare.reports.selectors import adverse_events_of, signed_sessions_in_full
 from needlecare.reports.tests.conftest import first_page_png, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ def progress_letter(visit, plan_text="Two more sessions, then review."):
     patient = visit.patient
     return progress_letter_pdf(
         patient=patient,
-        sessions=sessions_signed(patient),
+        sessions=signed_sessions_in_full(patient),
         measures=measure_progress(patient),
         adverse_events=adverse_events_of(patient),
         plan_text=plan_text,

@@ -8,16 +8,15 @@ from needlecare.audit.selectors import audit_events_for_target
 from needlecare.clinics.models import Closure, Credential
 from needlecare.common.errors import Conflict, DomainError
 from needlecare.common.testing.factories import PatientFactory, TherapistFactory
-from needlecare.scheduling.models import Appointment, Status
+from needlecare.scheduling.models import Appointment, Status, TimeOff
 from needlecare.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
     appointment_transition,
+    time_off_save,
 )
-from needlecare.scheduling.setup import time_off_add
-from needlecare.screening.gate import NotCleared
-from needlecare.screening.services import clearance_record
+from needlecare.screening.services import NotCleared, clearance_record
 
 pytestmark = pytest.mark.django_db
 
@@ -212,11 +211,13 @@ def test_closures_time_off_and_the_past_are_refused(schedule):
     )
     with pytest.raises(Conflict):
         book(schedule, at=schedule.at(9))
-    time_off_add(
-        therapist=p.therapist,
-        starts_at=schedule.at(9, days=1),
-        ends_at=schedule.at(12, days=1),
-        reason="Course",
+    time_off_save(
+        time_off=TimeOff(
+            therapist=p.therapist,
+            starts_at=schedule.at(9, days=1),
+            ends_at=schedule.at(12, days=1),
+            reason="Course",
+        ),
         by=p.admin,
     )
     with pytest.raises(Conflict):

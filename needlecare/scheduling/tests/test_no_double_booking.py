@@ -28,8 +28,9 @@ from needlecare.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
+    waitlist_join,
+    waitlist_offer_accept,
 )
-from needlecare.scheduling.waitlist import waitlist_join, waitlist_offer_accept
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,14 @@ from django.utils import timezone
 from needlecare.common.errors import DomainError
 from needlecare.common.testing.factories import PatientFactory
 from needlecare.scheduling.models import Status, WaitlistEntry, WaitlistOffer
-from needlecare.scheduling.services import appointment_book, appointment_cancel
-from needlecare.scheduling.waitlist import (
+from needlecare.scheduling.services import (
+    appointment_book,
+    appointment_cancel,
     waitlist_join,
     waitlist_offer_accept,
     waitlist_offer_decline,
 )
-from needlecare.screening.gate import NotCleared
+from needlecare.screening.services import NotCleared
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,14 @@ can be read, tested and benchmarked on their own. The contract is
 shared/contracts/screening.md.
 """
 
+from .decision import Decision, Reason
 from .default import DEFAULT_POLICY
 from .engine import evaluate
 from .errors import IntakeError, PolicyError
 from .intake import parse_intake, parse_intake_json
-from .model import Decision, Intake, Policy, Reason, ReportedCondition, Rule
+from .model import Intake, Policy, ReportedCondition, Rule
 from .vocabulary import (
+    CLEARING_DECISIONS,
     CONDITION_CODES,
     CONDITION_INFO,
     CONDITIONS,
@@ -25,6 +27,7 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "CLEARING_DECISIONS",
     "CONDITIONS",
     "CONDITION_CODES",
     "CONDITION_INFO",

@@ -2,8 +2,9 @@
 
 from operator import itemgetter
 
+from .decision import Decision, Reason
 from .default import DEFAULT_POLICY
-from .model import Decision, Intake, Policy, Reason
+from .model import Intake, Policy
 from .vocabulary import REGION_DECISIONS
 
 _SORT_KEY = itemgetter(0, 1)

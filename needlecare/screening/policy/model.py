@@ -1,4 +1,4 @@
-"""Rules, policies, intakes and decisions: small frozen values that validate themselves.
+"""Rules, policies and intakes: small frozen values that validate themselves.
 
 An invalid rule, policy or intake cannot be constructed, so the engine never meets one.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from .checks import known_regions, quote
 from .errors import IntakeError, PolicyError
 from .messages import reason_message
 from .vocabulary import (
@@ -18,7 +19,6 @@ from .vocabulary import (
     CONDITION_SET,
     EFFECT_RANK,
     EFFECTS,
-    REGION_SET,
     SCOPES,
     region_order,
 )
@@ -27,25 +27,6 @@ from .vocabulary import (
 # policies written under the old meaning get new versions.
 RULES_FORMAT = 1
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-
-
-def _quote(value: object) -> str:
-    """A value from outside, quoted for a one-line message (JSON escapes keep it one line)."""
-    try:
-        text = json.dumps(value, ensure_ascii=True)
-    except (TypeError, ValueError):
-        text = repr(value).encode("unicode_escape").decode("ascii")
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _known_regions(values: object, error: type[ValueError], what: str) -> tuple[str, ...]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise error(f"{what} must be a list of region codes, not {_quote(values)}")
-    values = tuple(values)
-    for value in values:
-        if not isinstance(value, str) or value not in REGION_SET:
-            raise error(f"{what}: unknown region code {_quote(value)}")
-    return values
 
 
 # --- Policy --------------------------------------------------------------------------------
@@ -71,13 +52,13 @@ class Rule:
     def __post_init__(self) -> None:
         if self.effect not in EFFECTS:
             raise PolicyError(
-                f"unknown effect {_quote(self.effect)} (expected one of: {', '.join(EFFECTS)})"
+                f"unknown effect {quote(self.effect)} (expected one of: {', '.join(EFFECTS)})"
             )
         if self.scope not in SCOPES:
             raise PolicyError(
-                f"unknown scope {_quote(self.scope)} (expected one of: {', '.join(SCOPES)})"
+                f"unknown scope {quote(self.scope)} (expected one of: {', '.join(SCOPES)})"
             )
-        regions = region_order(_known_regions(self.regions, PolicyError, "regions"))
+        regions = region_order(known_regions(self.regions, PolicyError, "regions"))
         if self.scope == "regions" and not regions:
             raise PolicyError('scope "regions" needs at least one region')
         if self.scope != "regions" and regions:
@@ -86,7 +67,7 @@ class Rule:
         if self.cleared_effect is not None:
             if self.cleared_effect not in EFFECTS:
                 raise PolicyError(
-                    f"unknown cleared_effect {_quote(self.cleared_effect)} (expected null or one"
+                    f"unknown cleared_effect {quote(self.cleared_effect)} (expected null or one"
                     f" of: {', '.join(EFFECTS)})"
                 )
             if EFFECT_RANK[self.cleared_effect] > EFFECT_RANK[self.effect]:
@@ -106,10 +87,10 @@ class Rule:
     @classmethod
     def from_dict(cls, data: object) -> "Rule":
         if not isinstance(data, Mapping):
-            raise PolicyError(f"a rule must be an object, not {_quote(data)}")
+            raise PolicyError(f"a rule must be an object, not {quote(data)}")
         unknown = set(data) - {"effect", "scope", "regions", "cleared_effect"}
         if unknown:
-            raise PolicyError(f"unknown rule field {_quote(sorted(map(str, unknown))[0])}")
+            raise PolicyError(f"unknown rule field {quote(sorted(map(str, unknown))[0])}")
         for key in ("effect", "scope"):
             if key not in data:
                 raise PolicyError(f"a rule needs {key!r}")
@@ -183,7 +164,7 @@ class Policy:
         name = self.name
         if not isinstance(name, str) or not name or len(name) > 64 or set(name) - _NAME_CHARS:
             raise PolicyError(
-                f"policy name {_quote(name)} must be 1 to 64 letters, digits, '-', '_' or '.'"
+                f"policy name {quote(name)} must be 1 to 64 letters, digits, '-', '_' or '.'"
             )
         if not isinstance(self.rules, Mapping):
             raise PolicyError(
@@ -191,7 +172,7 @@ class Policy:
             )
         unknown = [c for c in self.rules if not isinstance(c, str) or c not in CONDITION_SET]
         if unknown:
-            raise PolicyError(f"rules: unknown condition code {_quote(unknown[0])}")
+            raise PolicyError(f"rules: unknown condition code {quote(unknown[0])}")
         missing = [code for code in CONDITION_CODES if code not in self.rules]
         if missing:
             raise PolicyError(f"rules: no rule for condition {missing[0]!r}")
@@ -228,7 +209,7 @@ class Policy:
     def with_rule(self, code: str, rule: Rule, name: str | None = None) -> "Policy":
         """A new policy with `code`'s rule replaced (and, optionally, a new name)."""
         if not isinstance(code, str) or code not in CONDITION_SET:
-            raise PolicyError(f"unknown condition code {_quote(code)}")
+            raise PolicyError(f"unknown condition code {quote(code)}")
         return Policy(name=self.name if name is None else name, rules={**self.rules, code: rule})
 
     def to_dict(self) -> dict[str, Any]:
@@ -244,19 +225,19 @@ class Policy:
     def from_dict(cls, data: object) -> "Policy":
         """The inverse of to_dict; a "version" that does not match the rules is refused."""
         if not isinstance(data, Mapping):
-            raise PolicyError(f"a policy must be an object, not {_quote(data)}")
+            raise PolicyError(f"a policy must be an object, not {quote(data)}")
         unknown = set(data) - {"name", "version", "rules"}
         if unknown:
-            raise PolicyError(f"unknown policy field {_quote(sorted(map(str, unknown))[0])}")
+            raise PolicyError(f"unknown policy field {quote(sorted(map(str, unknown))[0])}")
         if "name" not in data or "rules" not in data:
             raise PolicyError('a policy needs "name" and "rules"')
         raw_rules = data["rules"]
         if not isinstance(raw_rules, Mapping):
-            raise PolicyError(f"rules must be an object, not {_quote(raw_rules)}")
+            raise PolicyError(f"rules must be an object, not {quote(raw_rules)}")
         rules = {}
         for code, raw in raw_rules.items():
             if not isinstance(code, str) or code not in CONDITION_SET:
-                raise PolicyError(f"rules: unknown condition code {_quote(code)}")
+                raise PolicyError(f"rules: unknown condition code {quote(code)}")
             try:
                 rules[code] = Rule.from_dict(raw)
             except PolicyError as exc:
@@ -265,7 +246,7 @@ class Policy:
         stated = data.get("version")
         if stated is not None and stated != policy.version:
             raise PolicyError(
-                f"version {_quote(stated)} does not match the rules (they give"
+                f"version {quote(stated)} does not match the rules (they give"
                 f" {policy.version!r}); the stored policy was changed or damaged"
             )
         return policy
@@ -283,8 +264,8 @@ class ReportedCondition:
 
     def __post_init__(self) -> None:
         if not isinstance(self.code, str) or self.code not in CONDITION_SET:
-            raise IntakeError(f"unknown condition code {_quote(self.code)}")
-        regions = _known_regions(self.regions, IntakeError, f"regions of {self.code}")
+            raise IntakeError(f"unknown condition code {quote(self.code)}")
+        regions = known_regions(self.regions, IntakeError, f"regions of {self.code}")
         object.__setattr__(self, "regions", region_order(regions))
 
 
@@ -303,7 +284,7 @@ class Intake:
     physician_clearances: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        planned = _known_regions(self.planned_regions, IntakeError, "planned_regions")
+        planned = known_regions(self.planned_regions, IntakeError, "planned_regions")
         if not planned:
             raise IntakeError("planned_regions must name at least one region")
         object.__setattr__(self, "planned_regions", tuple(dict.fromkeys(planned)))
@@ -334,7 +315,7 @@ class Intake:
             raise IntakeError("physician_clearances must be a list of condition codes")
         for code in clearances:
             if not isinstance(code, str) or code not in CONDITION_SET:
-                raise IntakeError(f"physician_clearances: unknown condition code {_quote(code)}")
+                raise IntakeError(f"physician_clearances: unknown condition code {quote(code)}")
         object.__setattr__(self, "physician_clearances", frozenset(clearances))
 
     def to_dict(self) -> dict[str, Any]:
@@ -346,44 +327,4 @@ class Intake:
                 for c in self.conditions
             ],
             "physician_clearances": [c for c in CONDITION_CODES if c in self.physician_clearances],
-        }
-
-
-# --- Decision ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One reported condition that reaches the plan: its effect, where, and why in words."""
-
-    code: str
-    effect: str
-    regions: tuple[str, ...]  # the planned regions it reaches, in planned order
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "effect": self.effect,
-            "regions": list(self.regions),
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The screening result: overall, per planned region (in planned order), and why."""
-
-    decision: str
-    regions: dict[str, str]
-    reasons: tuple[Reason, ...]
-    policy_version: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's output JSON."""
-        return {
-            "decision": self.decision,
-            "regions": dict(self.regions),
-            "reasons": [reason.to_dict() for reason in self.reasons],
-            "policy_version": self.policy_version,
         }

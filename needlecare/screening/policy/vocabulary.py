@@ -301,6 +301,8 @@ REGION_DECISIONS: tuple[str, ...] = (
     "physician_clearance_required",
     "contraindicated",
 )
+# The region decisions under which a region may be needled (with care, for precautions).
+CLEARING_DECISIONS: frozenset[str] = frozenset({ELIGIBLE, "proceed_with_precautions"})
 # A rule effect's strictness; 0 is "eligible", which no rule produces.
 EFFECT_RANK: dict[str, int] = {effect: rank for rank, effect in enumerate(EFFECTS, start=1)}
 DECISION_RANK: dict[str, int] = {d: rank for rank, d in enumerate(REGION_DECISIONS)}

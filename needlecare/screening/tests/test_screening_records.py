@@ -52,7 +52,7 @@ def clear(practice, condition, **kw):
 
 def test_a_screening_is_stored_with_its_decision_version_and_who_entered_it(practice):
     screening = record(practice, "blood_thinners", {"code": "rash", "regions": ["neck"]})
-    assert screening.decision == "contraindicated"
+    assert screening.overall == "contraindicated"
     assert screening.result["regions"] == {
         "neck": "contraindicated",
         "low_back": "proceed_with_precautions",
@@ -66,7 +66,7 @@ def test_a_screening_is_stored_with_its_decision_version_and_who_entered_it(prac
 
 def test_a_clearance_claimed_in_the_answers_counts_for_nothing(practice):
     screening = record(practice, "cancer", clearances=["cancer"])
-    assert screening.decision == "physician_clearance_required"
+    assert screening.overall == "physician_clearance_required"
     assert screening.intake["physician_clearances"] == []
 
 
@@ -74,7 +74,7 @@ def test_a_cancer_clearance_on_record_makes_cancer_a_precaution_and_redecides(pr
     before = record(practice, "cancer")
     clearance, after = clear(practice, "cancer", note="In remission since 2024")
     assert after is not None and after.based_on == before
-    assert after.decision == "proceed_with_precautions"
+    assert after.overall == "proceed_with_precautions"
     assert after.intake["physician_clearances"] == ["cancer"]
     assert [r["effect"] for r in after.result["reasons"]] == ["precaution"]
     assert audit_events_for_target("screening.physicianclearance", clearance.pk).exists()
@@ -82,20 +82,20 @@ def test_a_cancer_clearance_on_record_makes_cancer_a_precaution_and_redecides(pr
         "screening.reevaluated"
     )
     # The next screening the patient answers is decided with the clearance too.
-    assert record(practice, "cancer").decision == "proceed_with_precautions"
+    assert record(practice, "cancer").overall == "proceed_with_precautions"
 
 
 def test_clearing_a_condition_the_patient_did_not_report_changes_nothing(practice):
     before = record(practice, "blood_thinners")
     _, after = clear(practice, "cancer")
     assert after.result["regions"] == before.result["regions"]
-    assert after.decision == before.decision == "proceed_with_precautions"
+    assert after.overall == before.overall == "proceed_with_precautions"
 
 
 def test_under_the_default_policy_only_cancer_can_be_cleared(practice):
     before = record(practice, "pregnancy")
     _, after = clear(practice, "pregnancy")
-    assert after.decision == before.decision == "contraindicated"
+    assert after.overall == before.overall == "contraindicated"
 
 
 def test_a_clearance_without_a_current_screening_is_kept_for_the_next(practice):
@@ -212,7 +212,7 @@ def test_a_policy_published_for_a_later_date_waits_for_it(practice):
         reason="From next week",
         by=practice.admin,
     )
-    assert record(practice, "implant").decision == "contraindicated"
+    assert record(practice, "implant").overall == "contraindicated"
 
 
 def test_publishing_needs_a_reason_a_date_not_in_the_past_and_a_free_day(practice):

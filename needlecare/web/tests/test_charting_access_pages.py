@@ -4,8 +4,8 @@ the other clinic).
 
 import pytest
 
-from needlecare.charting.consent import consent_document_publish
 from needlecare.charting.models import Consent
+from needlecare.charting.services import consent_document_publish
 from needlecare.reports.models import Letter
 from needlecare.web.tests.charting_helpers import (
     BODY,

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from needlecare.charting.consent import consent_document_publish
 from needlecare.charting.models import Consent, ConsentDocument
+from needlecare.charting.services import consent_document_publish
 from needlecare.web.tests.charting_helpers import BODY, CONSENT, as_, text
 
 pytestmark = pytest.mark.django_db

@@ -143,7 +143,7 @@ def test_staff_record_a_clearance_with_a_letter_and_the_screening_is_redecided(c
     )
     after = Screening.objects.exclude(pk=before.pk).get()
     assert response["Location"] == f"/staff/screenings/{after.pk}/"
-    assert after.decision == "proceed_with_precautions"
+    assert after.overall == "proceed_with_precautions"
     clearance = PhysicianClearance.objects.get()
     letter = client.get(f"/staff/clearances/{clearance.pk}/letter/")
     assert letter.status_code == 200
@@ -208,7 +208,7 @@ def test_a_clinic_admin_publishes_a_policy_change(client, practice):
     assert response.status_code == 302
     published = PublishedPolicy.objects.get()
     assert published.policy.content["rules"]["implant"]["effect"] == "precaution"
-    assert screen(practice, None, "implant").decision == "proceed_with_precautions"
+    assert screen(practice, None, "implant").overall == "proceed_with_precautions"
     page = client.get("/staff/clinics/stoughton/policy/").content.decode()
     assert published.policy.version in page
 

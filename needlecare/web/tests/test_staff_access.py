@@ -114,8 +114,8 @@ def test_admin_edits_are_audited(client, practice):
     practice.therapist.refresh_from_db()
     assert practice.therapist.title == "PT, DPT, OCS"
     [event] = audit_events_for_target("clinics.therapist", practice.therapist.pk)
-    assert event.action == "therapist.saved_in_admin"
-    assert event.data == {"fields": ["title"]}
+    assert event.action == "therapist.changed"
+    assert event.data == {"title": ["PT, DPT", "PT, DPT, OCS"]}
 
 
 def test_staff_reads_of_a_patient_record_are_audited(client, practice):

@@ -28,17 +28,16 @@ from needlecare.scheduling import selectors
 from needlecare.scheduling.availability import Slot
 from needlecare.scheduling.models import AppointmentType, Status
 from needlecare.scheduling.services import appointment_book
-from needlecare.screening.gate import CLEARING
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import REGION_LABELS
 from needlecare.screening.selectors import screening_current
+from needlecare.web.forms import add_domain_error
 from needlecare.web.scheduling_forms import (
     ClinicStepForm,
     ConfirmForm,
     SlotStepForm,
     TimesStepForm,
     TypeStepForm,
-    add_domain_error,
     slot_value,
 )
 
@@ -112,9 +111,7 @@ def _htmx_target(request: AuthedRequest) -> str | None:
 
 def cleared_regions(screening: Screening | None) -> list[str]:
     """The areas a screening clears for dry needling, in the order they were planned."""
-    if screening is None:
-        return []
-    return [r for r, d in screening.result["regions"].items() if d in CLEARING]
+    return list(screening.decision.cleared_regions()) if screening else []
 
 
 def not_cleared_regions(screening: Screening | None) -> list[tuple[str, str]]:
@@ -122,9 +119,8 @@ def not_cleared_regions(screening: Screening | None) -> list[tuple[str, str]]:
     if screening is None:
         return []
     return [
-        (REGION_LABELS.get(r, r), DECISION_WORDS.get(d, "is not cleared"))
-        for r, d in screening.result["regions"].items()
-        if d not in CLEARING
+        (REGION_LABELS[r], DECISION_WORDS.get(d, "is not cleared"))
+        for r, d in screening.decision.not_cleared().items()
     ]
 
 

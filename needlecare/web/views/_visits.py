@@ -1,7 +1,7 @@
 """An appointment as the staff's pages show it, shared by the schedule and the appointment pages.
 
 Booking for a patient, confirming a request, marking a no-show, cancelling and moving are for the
-front desk and clinic admins (`DESK`).
+front desk and clinic admins (`accounts.access.DESK`).
 """
 
 import datetime as dt
@@ -9,11 +9,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from needlecare.accounts.models import Role
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.screening.policy import CONDITION_INFO, REGION_LABELS
 
-DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 STATUS_BADGES = {
     Status.REQUESTED: "badge-warn",
     Status.CONFIRMED: "badge-info",
@@ -48,16 +46,12 @@ class Visit:
         return f"{start}–{end}"
 
 
-def _label(code: object) -> str:
-    info = CONDITION_INFO.get(str(code))
-    return info.label if info else str(code)
-
-
-def _visit(appointment: Appointment, zone: dt.tzinfo) -> Visit:
-    precautions = [_label(p.get("code")) for p in appointment.precautions]
+def visit_of(appointment: Appointment, zone: dt.tzinfo) -> Visit:
+    reasons = appointment.precaution_reasons
+    precautions = [CONDITION_INFO[r.code].label for r in reasons]
     notes = [
-        (_label(p.get("code")), ", ".join(REGION_LABELS.get(r, r) for r in p.get("regions", [])))
-        for p in appointment.precautions
+        (CONDITION_INFO[r.code].label, ", ".join(REGION_LABELS[region] for region in r.regions))
+        for r in reasons
     ]
     return Visit(
         appointment=appointment,

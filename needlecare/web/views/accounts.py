@@ -7,9 +7,8 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
-from needlecare.common.errors import DomainError
 from needlecare.patients.services import patient_register_online
-from needlecare.web.forms import RegistrationForm
+from needlecare.web.forms import RegistrationForm, attempt
 
 login_view = public(
     auth_views.LoginView.as_view(
@@ -38,20 +37,18 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("after-login")
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient = patient_register_online(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                details=form.details(),
-                clinic=form.cleaned_data["preferred_clinic"],
-                physician=form.physician(),
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            login(request, patient.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome. Your account is ready.")
-            return redirect("patient-home")
-    status = 400 if form.errors else 200
-    return render(request, "accounts/register.html", {"form": form}, status=status)
+    outcome = attempt(
+        form,
+        lambda: patient_register_online(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            details=form.details(),
+            clinic=form.cleaned_data["preferred_clinic"],
+            physician=form.physician(),
+        ),
+    )
+    if outcome.value is not None:
+        login(request, outcome.value.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome. Your account is ready.")
+        return redirect("patient-home")
+    return render(request, "accounts/register.html", {"form": form}, status=outcome.status)

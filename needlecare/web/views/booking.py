@@ -11,15 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from needlecare.accounts.access import AuthedRequest, access_appointment, access_own_patient, allow
+from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
+from needlecare.patients.access import access_own_patient
 from needlecare.scheduling import selectors
+from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_reschedule
-from needlecare.web.scheduling_forms import MoveForm, add_domain_error
+from needlecare.web.forms import add_domain_error
+from needlecare.web.scheduling_forms import MoveForm
 from needlecare.web.views._booking_steps import (
     CHANGEABLE,
     WEEK,

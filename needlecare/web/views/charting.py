@@ -18,38 +18,32 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import (
-    CLINICAL,
-    AuthedRequest,
-    access_appointment,
-    access_clinic,
-    access_session,
-    allow,
-)
+from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.charting import selectors, services
-from needlecare.charting.consent import NotConsented
+from needlecare.charting.access import access_session
 from needlecare.charting.models import AdverseEvent, TreatmentSession
-from needlecare.charting.muscles import THORAX
 from needlecare.charting.report import PUBLISHED, Rate
+from needlecare.charting.selectors import NotConsented
+from needlecare.clinics.access import access_clinic
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.services import patient_record_viewed
+from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment, Status
-from needlecare.screening.gate import CLEARING, NotCleared
 from needlecare.screening.models import Screening
-from needlecare.screening.policy import CONDITION_INFO
+from needlecare.screening.policy import CONDITION_INFO, THORAX
 from needlecare.screening.selectors import screening_current
+from needlecare.screening.services import NotCleared
 from needlecare.web.charting_forms import (
     AddendumForm,
     AdverseEventForm,
     NeedlingForm,
     SessionDetailsForm,
     SessionOpenForm,
-    add_domain_error,
     region_label,
 )
-from needlecare.web.views.consent import consent_status
+from needlecare.web.forms import add_domain_error, attempt
 
 # --- Opening the record: the gates -------------------------------------------------------------
 
@@ -74,11 +68,11 @@ def _refusal(exc: DomainError, appointment: Appointment) -> Refusal:
         links.append(
             ("Record a physician's clearance", reverse("staff-clearance-new", args=[patient.pk]))
         )
-    elif appointment.status != Status.CHECKED_IN:
+    elif exc.code == "session.not_checked_in":
         links.append(
             ("Back to the appointment", reverse("staff-appointment", args=[appointment.pk]))
         )
-    elif "certification" in exc.message:
+    elif exc.code == "therapist.not_certified":
         links.append(
             (
                 "See the therapists' credentials",
@@ -90,9 +84,7 @@ def _refusal(exc: DomainError, appointment: Appointment) -> Refusal:
 
 def _offered_regions(appointment: Appointment, screening: Screening | None) -> list[str]:
     """The planned areas first, then any other area the current screening clears."""
-    cleared = (
-        [r for r, d in screening.result["regions"].items() if d in CLEARING] if screening else []
-    )
+    cleared = screening.decision.cleared_regions() if screening else ()
     return list(dict.fromkeys([*appointment.planned_regions, *cleared]))
 
 
@@ -134,15 +126,16 @@ def session_open(request: AuthedRequest, appointment_id: int) -> HttpResponse:
             else:
                 messages.success(request, "The treatment record is open.")
                 return redirect("staff-session", session_id=session.pk)
-    decided = screening.result["regions"] if screening else {}
     context: dict[str, Any] = {
         "appointment": appointment,
         "patient": appointment.patient,
         "clinic": clinic,
         "screening": screening,
         "screened_on": screened_on,
-        "not_cleared": [region_label(r) for r in offered if decided.get(r) not in CLEARING],
-        "consent": consent_status(appointment.patient, clinic),
+        "not_cleared": [
+            region_label(r) for r in offered if not (screening and screening.decision.clears(r))
+        ],
+        "consent": selectors.consent_status(appointment.patient, clinic),
         "treating": appointment.therapist.user_id == request.user.pk
         and request.user.role == Role.THERAPIST,
         "dry_needling": appointment.type.needs_certification,
@@ -166,31 +159,24 @@ class Precaution:
 
 def _precautions(session: TreatmentSession) -> list[Precaution]:
     """The screening's precautions that reach the areas of this session."""
-    found = []
-    for reason in session.screening.result.get("reasons", []):
-        reached = [r for r in reason.get("regions", []) if r in session.regions]
-        if reason.get("effect") != "precaution" or not reached:
-            continue
-        info = CONDITION_INFO.get(str(reason.get("code")))
-        found.append(
-            Precaution(
-                label=info.label if info else str(reason.get("code")),
-                message=str(reason.get("message", "")),
-                regions=", ".join(region_label(r) for r in reached),
-            )
+    return [
+        Precaution(
+            label=CONDITION_INFO[reason.code].label,
+            message=reason.message,
+            regions=", ".join(region_label(r) for r in reason.regions if r in session.regions),
         )
-    return found
+        for reason in session.screening.decision.precautions_for(session.regions)
+    ]
 
 
-def _sign_problems(message: str) -> dict[str, Any] | None:
-    """The service's "Before signing: a; b." as a lead and a list, so each reads on its own."""
-    if not message:
+def _sign_problems(exc: DomainError | None) -> dict[str, Any] | None:
+    """A refused signature as a lead and a list of what is missing, so each reads on its own."""
+    if exc is None:
         return None
-    lead = "Before signing:"
-    if not message.startswith(lead):
-        return {"lead": message, "items": []}
-    items = [item.strip() for item in message[len(lead) :].strip().rstrip(".").split("; ")]
-    return {"lead": lead, "items": [item[:1].upper() + item[1:] for item in items if item]}
+    problems = exc.details.get("problems", [])
+    if not problems:
+        return {"lead": exc.message, "items": []}
+    return {"lead": "Before signing:", "items": [p[:1].upper() + p[1:] for p in problems]}
 
 
 def _details_initial(session: TreatmentSession) -> dict[str, Any]:
@@ -203,7 +189,7 @@ def _session_page(
     *,
     details_form: SessionDetailsForm | None = None,
     needling_form: NeedlingForm | None = None,
-    sign_error: str = "",
+    sign_error: DomainError | None = None,
     addendum_form: AddendumForm | None = None,
     event_form: AdverseEventForm | None = None,
     status: int = 200,
@@ -219,8 +205,8 @@ def _session_page(
         e for form in hidden if form is not None for errors in form.errors.values() for e in errors
     ]
     if sign_error and not can_chart:
-        stray_errors.append(sign_error)
-        sign_error = ""
+        stray_errors.append(sign_error.message)
+        sign_error = None
     if request.method == "GET":
         patient_record_viewed(patient=session.patient, by=user, what="treatment record")
     context: dict[str, Any] = {
@@ -269,19 +255,13 @@ def _chart_post(
     """One treatment-record form: valid, to its service and back to the section with a message;
     refused or invalid, the page again with the form and its errors.
     """
-    status = 400
-    if form.is_valid():
-        try:
-            message = write()
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-            session.refresh_from_db()  # the service may have changed it before refusing
-        else:
-            messages.success(request, message)
-            return _back(session, anchor)
+    outcome = attempt(form, write)
+    if outcome.value is not None:
+        messages.success(request, outcome.value)
+        return _back(session, anchor)
+    session.refresh_from_db()  # the service may have changed it before refusing
     shown: dict[str, Any] = {form_name: form}
-    return _session_page(request, session, **shown, status=status)
+    return _session_page(request, session, **shown, status=outcome.status)
 
 
 @allow(*CLINICAL)
@@ -321,7 +301,7 @@ def session_sign(request: AuthedRequest, session_id: int) -> HttpResponse:
     try:
         services.session_sign(session=session, by=request.user)
     except DomainError as exc:
-        return _session_page(request, session, sign_error=exc.message, status=exc.status)
+        return _session_page(request, session, sign_error=exc, status=exc.status)
     messages.success(request, "The session is signed; the record is locked.")
     return redirect("staff-session", session_id=session.pk)
 

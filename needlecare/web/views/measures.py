@@ -16,29 +16,25 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from needlecare.accounts.access import (
-    CLINICAL,
-    AuthedRequest,
-    access_letter,
-    access_own_patient,
-    access_patient,
-    allow,
-)
+from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.charting.selectors import signed_session_times
-from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.common.time import clinic_zone
 from needlecare.outcomes.instruments import INSTRUMENTS, Instrument, default_instruments
 from needlecare.outcomes.models import MeasureResponse
 from needlecare.outcomes.selectors import measure_progress, measures_due, plan_of_care_current
 from needlecare.outcomes.services import measure_record, plan_of_care_set
+from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
+from needlecare.reports.access import access_letter
 from needlecare.reports.charts import chart_description, progress_chart_svg, progress_statement
 from needlecare.reports.models import Letter
-from needlecare.reports.services import clearance_request_create, progress_letter_create
+from needlecare.reports.selectors import letters_of
+from needlecare.reports.services import letter_write
 from needlecare.screening.selectors import screening_current
-from needlecare.web.charting_forms import add_domain_error, region_label
+from needlecare.web.charting_forms import region_label
+from needlecare.web.forms import attempt
 from needlecare.web.measures_forms import InstrumentForm, LetterForm, PlanOfCareForm
 
 # --- Progress -----------------------------------------------------------------------------------
@@ -106,33 +102,26 @@ def _instrument_page(
     request: AuthedRequest, patient: Patient, instrument: Instrument, *, staff: bool
 ) -> HttpResponse:
     form = InstrumentForm(request.POST or None, instrument=instrument)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                response = measure_record(
-                    patient=patient,
-                    instrument=instrument.code,
-                    answers=form.answers(),
-                    labels=form.labels(),
-                    by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                shown = _shown(instrument, response.value)
-                band = f" ({response.band})" if response.band else ""
-                if staff:
-                    messages.success(request, f"{instrument.name}: {shown}{band} is recorded.")
-                    return redirect("staff-measures", patient_id=patient.pk)
-                messages.success(
-                    request, f"Thank you. Your {instrument.name} score is {shown}{band}."
-                )
-                return redirect("my-measures")
+    outcome = attempt(
+        form,
+        lambda: measure_record(
+            patient=patient,
+            instrument=instrument.code,
+            answers=form.answers(),
+            labels=form.labels(),
+            by=request.user,
+        ),
+    )
+    if outcome.value is not None:
+        shown = _shown(instrument, outcome.value.value)
+        band = f" ({outcome.value.band})" if outcome.value.band else ""
+        if staff:
+            messages.success(request, f"{instrument.name}: {shown}{band} is recorded.")
+            return redirect("staff-measures", patient_id=patient.pk)
+        messages.success(request, f"Thank you. Your {instrument.name} score is {shown}{band}.")
+        return redirect("my-measures")
     context = {"patient": patient, "instrument": instrument, "form": form, "staff": staff}
-    return render(request, "measures/instrument.html", context, status=status)
+    return render(request, "measures/instrument.html", context, status=outcome.status)
 
 
 @allow(Role.PATIENT)
@@ -176,7 +165,7 @@ def _plan_initial(patient: Patient) -> dict[str, Any]:
             "every_visits": plan.every_visits,
         }
     screening = screening_current(patient)
-    regions = list(screening.result["regions"]) if screening else []
+    regions = list(screening.decision.planned_regions) if screening else []
     return {"regions": regions, "measures": default_instruments(regions), "every_visits": 4}
 
 
@@ -184,28 +173,20 @@ def _plan_initial(patient: Patient) -> dict[str, Any]:
 def staff_measures(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, roles=CLINICAL)
     form = PlanOfCareForm(request.POST or None, initial=_plan_initial(patient))
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if request.user.role != Role.THERAPIST:
-                    raise NotAllowed("Only a therapist sets the plan of care.")
-                plan_of_care_set(
-                    patient=patient,
-                    regions=data["regions"],
-                    measures=data["measures"] or None,
-                    every_visits=data["every_visits"],
-                    by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "The plan of care is saved.")
-                return redirect("staff-measures", patient_id=patient.pk)
-    else:
+    outcome = attempt(
+        form,
+        lambda: plan_of_care_set(
+            patient=patient,
+            regions=form.cleaned_data["regions"],
+            measures=form.cleaned_data["measures"] or None,
+            every_visits=form.cleaned_data["every_visits"],
+            by=request.user,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, "The plan of care is saved.")
+        return redirect("staff-measures", patient_id=patient.pk)
+    if not form.is_bound:
         patient_record_viewed(patient=patient, by=request.user, what="outcome measures")
     plan = plan_of_care_current(patient)
     context = {
@@ -219,7 +200,7 @@ def staff_measures(request: AuthedRequest, patient_id: int) -> HttpResponse:
         "form": form,
         "therapist": request.user.role == Role.THERAPIST,
     }
-    return render(request, "measures/staff.html", context, status=status)
+    return render(request, "measures/staff.html", context, status=outcome.status)
 
 
 # --- Letters ------------------------------------------------------------------------------------
@@ -240,31 +221,22 @@ def _letter_file(letter: Letter) -> FileResponse:
 def staff_letters(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, roles=CLINICAL)
     form = LetterForm(request.POST or None)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            kind = form.cleaned_data["kind"]
-            try:
-                if kind == Letter.Kind.PROGRESS:
-                    letter = progress_letter_create(patient=patient, by=request.user)
-                else:
-                    letter = clearance_request_create(patient=patient, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"The {letter.get_kind_display().lower()} is written.")
-                return redirect("staff-letters", patient_id=patient.pk)
-    else:
+    outcome = attempt(
+        form,
+        lambda: letter_write(patient=patient, kind=form.cleaned_data["kind"], by=request.user),
+    )
+    if outcome.value is not None:
+        messages.success(request, f"The {outcome.value.get_kind_display().lower()} is written.")
+        return redirect("staff-letters", patient_id=patient.pk)
+    if not form.is_bound:
         patient_record_viewed(patient=patient, by=request.user, what="letters")
     context = {
         "patient": patient,
-        "letters": patient.letters.select_related("created_by"),
+        "letters": letters_of(patient),
         "form": form,
         "therapist": request.user.role == Role.THERAPIST,
     }
-    return render(request, "measures/letters.html", context, status=status)
+    return render(request, "measures/letters.html", context, status=outcome.status)
 
 
 @allow(*CLINICAL)
@@ -277,7 +249,7 @@ def staff_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
 @allow(Role.PATIENT)
 def my_letters(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
-    context = {"patient": patient, "letters": patient.letters.select_related("created_by")}
+    context = {"patient": patient, "letters": letters_of(patient)}
     return render(request, "measures/my_letters.html", context)
 
 

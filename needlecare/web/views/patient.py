@@ -1,8 +1,9 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from needlecare.accounts.access import AuthedRequest, access_own_patient, allow
+from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.patients.access import access_own_patient
 from needlecare.screening.selectors import screening_current
 
 

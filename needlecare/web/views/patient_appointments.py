@@ -10,31 +10,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import (
-    AuthedRequest,
-    access_appointment,
-    access_own_patient,
-    access_own_waitlist_offer,
-    allow,
-)
+from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
+from needlecare.patients.access import access_own_patient
 from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors
-from needlecare.scheduling.models import (
-    Appointment,
-    Status,
-)
-from needlecare.scheduling.services import appointment_cancel
-from needlecare.scheduling.waitlist import (
+from needlecare.scheduling.access import access_appointment, access_own_waitlist_offer
+from needlecare.scheduling.models import Appointment, Status
+from needlecare.scheduling.services import (
+    appointment_cancel,
     waitlist_join,
     waitlist_offer_accept,
     waitlist_offer_decline,
 )
 from needlecare.screening.selectors import screening_current
-from needlecare.web.scheduling_forms import CancelForm, ConfirmForm, WaitlistForm, add_domain_error
-from needlecare.web.views._booking_steps import CHANGEABLE, cleared_regions
+from needlecare.web.forms import add_domain_error, attempt
+from needlecare.web.scheduling_forms import CancelForm, ConfirmForm, WaitlistForm
+from needlecare.web.views._booking_steps import CHANGEABLE
 
 UPCOMING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
 
@@ -43,10 +37,11 @@ UPCOMING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
 
 
 def _waitlist_form(patient: Patient, data: Any = None) -> WaitlistForm:
+    screening = screening_current(patient)
     return WaitlistForm(
         data,
         types=selectors.appointment_types_offered(online_only=True),
-        regions=cleared_regions(screening_current(patient)),
+        regions=list(screening.decision.cleared_regions()) if screening else [],
         today=clinic_today(patient.preferred_clinic),
         clinic=patient.preferred_clinic,
     )
@@ -123,24 +118,21 @@ def my_appointments(request: AuthedRequest) -> HttpResponse:
 def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=(Role.PATIENT,))
     form = cancel_form(appointment, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            appointment_cancel(
-                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, "Your appointment is cancelled.")
-            return redirect("my-appointments")
+    outcome = attempt(
+        form,
+        lambda: appointment_cancel(
+            appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+        ),
+    )
+    if outcome.done:
+        messages.success(request, "Your appointment is cancelled.")
+        return redirect("my-appointments")
     return _appointments_page(
         request,
         appointment.patient,
         forms={"cancel": form},
         form_for=appointment.pk,
-        status=status,
+        status=outcome.status,
     )
 
 
@@ -184,32 +176,25 @@ def offer_decline(request: AuthedRequest, offer_id: int) -> HttpResponse:
 def waitlist(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
     form = _waitlist_form(patient, request.POST)
-    status = 400
-    if form.is_valid():
+
+    def join() -> object:
         kind = form.cleaned_data["type"]
-        regions = form.cleaned_data.get("regions", []) if kind.needs_certification else []
-        try:
-            if kind.needs_certification and "regions" not in form.fields:
-                raise DomainError(
-                    "Dry needling needs a current safety screening that clears the areas to be "
-                    "treated; please answer the screening questions first.",
-                    field="type",
-                )
-            waitlist_join(
-                patient=patient,
-                clinic=kind.clinic,
-                type=kind,
-                first_day=form.cleaned_data["first_day"],
-                last_day=form.cleaned_data["last_day"],
-                planned_regions=regions,
-                by=request.user,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(
-                request, "You are on the waitlist. We will offer you a time if one comes free."
-            )
-            return redirect("my-appointments")
-    return _appointments_page(request, patient, forms={"waitlist": form}, status=status)
+        return waitlist_join(
+            patient=patient,
+            clinic=kind.clinic,
+            type=kind,
+            first_day=form.cleaned_data["first_day"],
+            last_day=form.cleaned_data["last_day"],
+            planned_regions=form.cleaned_data.get("regions", [])
+            if kind.needs_certification
+            else [],
+            by=request.user,
+        )
+
+    outcome = attempt(form, join)
+    if outcome.done:
+        messages.success(
+            request, "You are on the waitlist. We will offer you a time if one comes free."
+        )
+        return redirect("my-appointments")
+    return _appointments_page(request, patient, forms={"waitlist": form}, status=outcome.status)

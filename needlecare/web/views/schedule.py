@@ -15,13 +15,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic, access_patient, allow
+from needlecare.accounts.access import DESK, STAFF, AuthedRequest, allow
+from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.time import clinic_today, clinic_zone
+from needlecare.patients.access import access_patient
 from needlecare.patients.selectors import patients_search
 from needlecare.scheduling import selectors
 from needlecare.web.views._booking_steps import booking_steps
-from needlecare.web.views._visits import DESK, Visit, _visit
+from needlecare.web.views._visits import Visit, visit_of
 
 ROW = 15  # minutes per row of the day grid
 DAY_MINUTES = 24 * 60
@@ -150,7 +152,7 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
             therapists.setdefault(a.therapist_id, a.therapist)
         by_cell: dict[tuple[int, dt.date], list[Visit]] = defaultdict(list)
         for a in appointments:
-            visit = _visit(a, zone)
+            visit = visit_of(a, zone)
             by_cell[a.therapist_id, visit.starts.date()].append(visit)
         context.update(
             days=days,
@@ -177,7 +179,7 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         visits: dict[int, list[Visit]] = defaultdict(list)
         for a in appointments:
             working.setdefault(a.therapist_id, a.therapist)
-            visits[a.therapist_id].append(_visit(a, zone))
+            visits[a.therapist_id].append(visit_of(a, zone))
         columns = sorted(working.values(), key=lambda t: t.user.full_name)
         context.update(
             therapists=columns,

@@ -7,25 +7,19 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import (
-    STAFF,
-    AuthedRequest,
-    access_clearance,
-    access_clinic,
-    access_own_patient,
-    access_patient,
-    access_screening,
-    allow,
-)
+from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
-from needlecare.common.errors import DomainError
+from needlecare.clinics.access import access_clinic
 from needlecare.common.time import clinic_today
+from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
 from needlecare.screening import selectors, services
+from needlecare.screening.access import access_clearance, access_screening
 from needlecare.screening.letters import SIGNATURES
 from needlecare.screening.models import Screening
-from needlecare.screening.policy import CONDITION_INFO, CONDITIONS, PolicyError
+from needlecare.screening.policy import CONDITION_INFO, CONDITIONS
+from needlecare.web.forms import attempt
 from needlecare.web.screening_explain import explain
 from needlecare.web.screening_forms import (
     EFFECT_LABELS,
@@ -101,7 +95,7 @@ def staff_result(request: AuthedRequest, screening_id: int) -> HttpResponse:
     patient_record_viewed(patient=screening.patient, by=request.user, what="screening")
     context = _result_context(screening) | {
         "staff": True,
-        "replayed": services.screening_replay(screening).to_dict() == screening.result,
+        "replayed": services.screening_replay(screening) == screening.decision,
     }
     return render(request, "screening/result.html", context)
 
@@ -110,34 +104,27 @@ def staff_result(request: AuthedRequest, screening_id: int) -> HttpResponse:
 def clearance_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, roles=CLEARING)
     form = ClearanceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _, redecided = services.clearance_record(
-                patient=patient,
-                condition=data["condition"],
-                physician_name=data["physician_name"],
-                cleared_on=data["cleared_on"],
-                note=data["note"],
-                letter=data["letter"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            if redecided is not None:
-                messages.success(request, "Clearance recorded; the screening was decided again.")
-                return redirect("staff-screening", screening_id=redecided.pk)
-            messages.success(
-                request, "Clearance recorded. It applies to the patient's next screening."
-            )
-            return redirect("staff-patient", patient_id=patient.pk)
-    return render(
-        request,
-        "screening/clearance_new.html",
-        {"form": form, "patient": patient},
-        status=400 if form.errors else 200,
+    outcome = attempt(
+        form,
+        lambda: services.clearance_record(
+            patient=patient,
+            condition=form.cleaned_data["condition"],
+            physician_name=form.cleaned_data["physician_name"],
+            cleared_on=form.cleaned_data["cleared_on"],
+            note=form.cleaned_data["note"],
+            letter=form.cleaned_data["letter"],
+            by=request.user,
+        ),
     )
+    if outcome.value is not None:
+        _, redecided = outcome.value
+        if redecided is not None:
+            messages.success(request, "Clearance recorded; the screening was decided again.")
+            return redirect("staff-screening", screening_id=redecided.pk)
+        messages.success(request, "Clearance recorded. It applies to the patient's next screening.")
+        return redirect("staff-patient", patient_id=patient.pk)
+    context = {"form": form, "patient": patient}
+    return render(request, "screening/clearance_new.html", context, status=outcome.status)
 
 
 @allow(*STAFF)
@@ -173,27 +160,20 @@ def policy(request: AuthedRequest, slug: str) -> HttpResponse:
     today = clinic_today(clinic)
     in_force = selectors.policy_in_force(clinic, on=today)
     form = PolicyChangeForm(request.POST or None, initial={"effective_from": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = in_force.with_rule(
-                form.cleaned_data["condition"], form.rule(), name=clinic.slug
-            )
-            if changed.to_dict()["rules"] == in_force.to_dict()["rules"]:
-                raise DomainError("That is the rule already in force; nothing to publish.")
-            services.policy_publish(
-                clinic=clinic,
-                policy=changed,
-                effective_from=form.cleaned_data["effective_from"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except PolicyError as exc:
-            form.add_error(None, str(exc))
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "The new policy is published.")
-            return redirect("staff-policy", slug=clinic.slug)
+    outcome = attempt(
+        form,
+        lambda: services.policy_rule_change(
+            clinic=clinic,
+            condition=form.cleaned_data["condition"],
+            rule=form.cleaned_data["rule"],
+            effective_from=form.cleaned_data["effective_from"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, "The new policy is published.")
+        return redirect("staff-policy", slug=clinic.slug)
     rules = [
         {
             "info": info,
@@ -210,4 +190,4 @@ def policy(request: AuthedRequest, slug: str) -> HttpResponse:
         "history": clinic.policies.select_related("policy", "published_by").all(),
         "condition_info": CONDITION_INFO,
     }
-    return render(request, "screening/policy.html", context, status=400 if form.errors else 200)
+    return render(request, "screening/policy.html", context, status=outcome.status)

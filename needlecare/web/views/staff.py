@@ -5,18 +5,20 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import STAFF, AuthedRequest, access_clinic, access_patient, allow
+from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.audit.selectors import audit_events_for_clinics
-from needlecare.charting.notifications import notification_mark_read, notifications_unread
+from needlecare.charting.selectors import notifications_unread
+from needlecare.charting.services import notification_mark_read
+from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic
 from needlecare.clinics.selectors import clinic_therapists, clinics_of
-from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today
+from needlecare.patients.access import access_patient
 from needlecare.patients.selectors import patients_search
 from needlecare.patients.services import patient_record_viewed, patient_register_by_staff
 from needlecare.screening import selectors as screening_selectors
-from needlecare.web.forms import StaffPatientForm
+from needlecare.web.forms import StaffPatientForm, attempt
 
 
 @allow(*STAFF)
@@ -65,22 +67,17 @@ def patient_new(request: AuthedRequest, slug: str) -> HttpResponse:
     clinic_field = form.fields["preferred_clinic"]
     assert isinstance(clinic_field, forms.ModelChoiceField)
     clinic_field.queryset = Clinic.objects.filter(pk=clinic.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient = patient_register_by_staff(
-                details=form.details(),
-                clinic=clinic,
-                by=request.user,
-                physician=form.physician(),
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"{patient.full_name} is registered.")
-            return redirect("staff-patient", patient_id=patient.pk)
-    status = 400 if form.errors else 200
+    outcome = attempt(
+        form,
+        lambda: patient_register_by_staff(
+            details=form.details(), clinic=clinic, by=request.user, physician=form.physician()
+        ),
+    )
+    if outcome.value is not None:
+        messages.success(request, f"{outcome.value.full_name} is registered.")
+        return redirect("staff-patient", patient_id=outcome.value.pk)
     return render(
-        request, "staff/patient_new.html", {"clinic": clinic, "form": form}, status=status
+        request, "staff/patient_new.html", {"clinic": clinic, "form": form}, status=outcome.status
     )
 
 

@@ -13,23 +13,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from needlecare.accounts.access import STAFF, AuthedRequest, access_appointment, allow
-from needlecare.common.errors import DomainError, NotAllowed
+from needlecare.accounts.access import DESK, STAFF, AuthedRequest, allow
 from needlecare.common.time import clinic_zone
+from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment, Status
-from needlecare.scheduling.services import TRANSITIONS, appointment_cancel, appointment_transition
-from needlecare.web.scheduling_forms import CancelForm, TransitionForm, add_domain_error
+from needlecare.scheduling.services import (
+    TRANSITION_ROLES,
+    TRANSITIONS,
+    appointment_cancel,
+    appointment_transition,
+)
+from needlecare.web.forms import attempt
+from needlecare.web.scheduling_forms import CancelForm, TransitionForm
 from needlecare.web.views._booking_steps import CHANGEABLE
-from needlecare.web.views._visits import DESK, _visit
+from needlecare.web.views._visits import visit_of
 from needlecare.web.views.booking import move_page
 
-# Who may take each step of an appointment's life, and how the button reads.
-TRANSITION_ROLES: dict[str, tuple[str, ...]] = {
-    "confirm": DESK,
-    "check_in": STAFF,
-    "complete": STAFF,
-    "no_show": DESK,
-}
+# How each step's button reads.
 TRANSITION_LABELS = {
     "confirm": "Confirm",
     "check_in": "Check in",
@@ -62,7 +62,7 @@ def _appointment_page(
     local = timezone.localtime(appointment.starts_at, zone)
     context = {
         "appointment": appointment,
-        "visit": _visit(appointment, zone),
+        "visit": visit_of(appointment, zone),
         "clinic": appointment.clinic,
         "actions": _actions(role, appointment),
         "desk": role in DESK,
@@ -94,27 +94,18 @@ def _safe_next(request: AuthedRequest, target: str) -> str | None:
 def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=STAFF)
     form = TransitionForm(request.POST)
-    status = 400
-    if form.is_valid():
-        action = form.cleaned_data["action"]
-        try:
-            if request.user.role not in TRANSITION_ROLES[action]:
-                raise NotAllowed(
-                    f"Only the front desk or a clinic admin can "
-                    f"{TRANSITION_LABELS[action].lower()} an appointment."
-                )
-            appointment_transition(appointment=appointment, action=action, by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            label = Status(appointment.status).label.lower()
-            messages.success(request, f"{appointment.patient.full_name}: {label}.")
-            back = _safe_next(request, form.cleaned_data["next"])
-            if back:
-                return redirect(back)
-            return redirect("staff-appointment", appointment_id=appointment.pk)
-    return _appointment_page(request, appointment, transition_form=form, status=status)
+    outcome = attempt(
+        form,
+        lambda: appointment_transition(
+            appointment=appointment, action=form.cleaned_data["action"], by=request.user
+        ),
+    )
+    if outcome.done:
+        label = Status(appointment.status).label.lower()
+        messages.success(request, f"{appointment.patient.full_name}: {label}.")
+        back = _safe_next(request, form.cleaned_data["next"])
+        return redirect(back or reverse("staff-appointment", args=[appointment.pk]))
+    return _appointment_page(request, appointment, transition_form=form, status=outcome.status)
 
 
 @allow(*DESK)
@@ -122,21 +113,16 @@ def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
 def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=DESK)
     form = CancelForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            appointment_cancel(
-                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(
-                request, f"{appointment.patient.full_name}'s appointment is cancelled."
-            )
-            return redirect("staff-appointment", appointment_id=appointment.pk)
-    return _appointment_page(request, appointment, cancel_form=form, status=status)
+    outcome = attempt(
+        form,
+        lambda: appointment_cancel(
+            appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+        ),
+    )
+    if outcome.done:
+        messages.success(request, f"{appointment.patient.full_name}'s appointment is cancelled.")
+        return redirect("staff-appointment", appointment_id=appointment.pk)
+    return _appointment_page(request, appointment, cancel_form=form, status=outcome.status)
 
 
 @allow(*DESK)

@@ -13,8 +13,15 @@ from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors
-from needlecare.scheduling.models import Appointment, AppointmentType, WaitlistEntry, WaitlistOffer
-from needlecare.screening.gate import NotCleared, screening_gate
+from needlecare.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Status,
+    WaitlistEntry,
+    WaitlistOffer,
+)
+from needlecare.scheduling.services import _checks
+from needlecare.screening.services import NotCleared, screening_gate
 
 OFFER_HOLD = dt.timedelta(hours=4)
 
@@ -31,12 +38,25 @@ def waitlist_join(
 ) -> WaitlistEntry:
     """Put a screened patient on the waitlist for a type at a clinic over some days."""
     if type.clinic_id != clinic.pk:
-        raise DomainError("That appointment type is not offered at this clinic.", field="type")
+        raise DomainError(
+            "booking.type_not_offered",
+            "That appointment type is not offered at this clinic.",
+            field="type",
+        )
     if first_day > last_day:
-        raise DomainError("The first day must come before the last.", field="last_day")
-    if type.needs_certification:
-        screening_gate(patient=patient, regions=planned_regions)
+        raise DomainError(
+            "waitlist.days_reversed", "The first day must come before the last.", field="last_day"
+        )
+    if type.needs_certification and not planned_regions:
+        raise DomainError(
+            "waitlist.no_regions",
+            "Dry needling needs a current safety screening that clears the areas to be "
+            "treated; please answer the screening questions first.",
+            field="planned_regions",
+        )
     with transaction.atomic():
+        if type.needs_certification:
+            screening_gate(patient=patient, regions=planned_regions)
         entry = WaitlistEntry.objects.create(
             patient=patient,
             clinic=clinic,
@@ -108,16 +128,23 @@ def waitlist_offer_freed_time(*, appointment: Appointment) -> WaitlistOffer | No
     return None
 
 
+def _lock_open(offer: WaitlistOffer) -> None:
+    """Re-read the offer's state in this transaction (locking its row on PostgreSQL); an offer
+    already taken, declined or expired is refused."""
+    offer.state = (
+        WaitlistOffer.objects.select_for_update().values_list("state", flat=True).get(pk=offer.pk)
+    )
+    if offer.state != WaitlistOffer.State.OPEN:
+        raise DomainError("waitlist.offer_closed", "This offer is no longer open.")
+
+
 def waitlist_offer_accept(*, offer: WaitlistOffer, by: User) -> Appointment:
     """Book the offered time through the booking service, if the offer still stands."""
-    from needlecare.scheduling.services import appointment_book
-
-    if offer.state != WaitlistOffer.State.OPEN:
-        raise DomainError("This offer is no longer open.")
     entry = offer.entry
     if offer.expires_at <= timezone.now():
         # Record the expiry before refusing, so the patient is back on the list.
         with transaction.atomic():
+            _lock_open(offer)
             offer.state = WaitlistOffer.State.EXPIRED
             offer.save(update_fields=["state"])
             entry.state = WaitlistEntry.State.WAITING
@@ -125,16 +152,20 @@ def waitlist_offer_accept(*, offer: WaitlistOffer, by: User) -> Appointment:
             audit_record(
                 actor=by, action="waitlist.expired", target=offer, clinic_ids=[entry.clinic_id]
             )
-        raise DomainError("This offer has expired; you are still on the waitlist.")
+        raise DomainError(
+            "waitlist.offer_expired", "This offer has expired; you are still on the waitlist."
+        )
     with transaction.atomic():
-        appointment = appointment_book(
+        _lock_open(offer)
+        appointment = _checks.book(
             patient=entry.patient,
             clinic=entry.clinic,
             type=entry.type,
             therapist=offer.therapist,
             starts_at=offer.starts_at,
-            planned_regions=list(entry.planned_regions),
+            planned_regions=list(dict.fromkeys(entry.planned_regions)),
             booked_by=by,
+            status=Status.CONFIRMED,
         )
         offer.state = WaitlistOffer.State.ACCEPTED
         offer.appointment = appointment
@@ -149,9 +180,8 @@ def waitlist_offer_accept(*, offer: WaitlistOffer, by: User) -> Appointment:
 
 def waitlist_offer_decline(*, offer: WaitlistOffer, by: User) -> None:
     """Turn down an offer and stay on the waitlist."""
-    if offer.state != WaitlistOffer.State.OPEN:
-        raise DomainError("This offer is no longer open.")
     with transaction.atomic():
+        _lock_open(offer)
         offer.state = WaitlistOffer.State.DECLINED
         offer.save(update_fields=["state"])
         offer.entry.state = WaitlistEntry.State.WAITING

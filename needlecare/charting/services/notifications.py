@@ -1,16 +1,10 @@
 """In-app notifications: what a member of staff must see, e.g. a serious adverse event."""
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from needlecare.accounts.models import User
 from needlecare.charting.models import Notification
-
-
-def notifications_unread(user: User) -> QuerySet[Notification]:
-    """The user's unread notifications, newest first."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:

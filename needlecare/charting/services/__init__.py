@@ -1,0 +1,34 @@
+"""Charting's writes: consent (`consent`), treatment sessions (`sessions`), adverse events
+(`events`) and in-app notifications (`notifications`); the checks they share are in `_checks`."""
+
+from needlecare.charting.services.consent import (
+    consent_countersign,
+    consent_document_publish,
+    consent_sign,
+)
+from needlecare.charting.services.events import adverse_event_record
+from needlecare.charting.services.notifications import notification_mark_read
+from needlecare.charting.services.sessions import (
+    addendum_add,
+    billing_code,
+    needling_add,
+    session_billing_code,
+    session_open,
+    session_sign,
+    session_update,
+)
+
+__all__ = [
+    "addendum_add",
+    "adverse_event_record",
+    "billing_code",
+    "consent_countersign",
+    "consent_document_publish",
+    "consent_sign",
+    "needling_add",
+    "notification_mark_read",
+    "session_billing_code",
+    "session_open",
+    "session_sign",
+    "session_update",
+]
