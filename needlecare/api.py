@@ -28,9 +28,11 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    body: dict[str, Any] = {"detail": exc.message}
+    body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
     if exc.field:
         body["field"] = exc.field
+    if exc.details:
+        body["details"] = exc.details
     return api.create_response(request, body, status=exc.status)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from needlecare.accounts.models import User
 from needlecare.charting.models import (
+    Addendum,
     AdverseEvent,
     Consent,
     ConsentDocument,
@@ -119,6 +120,16 @@ def sessions_signed(patient: Patient) -> QuerySet[TreatmentSession]:
     return TreatmentSession.objects.filter(
         patient=patient, state=TreatmentSession.State.SIGNED
     ).order_by("opened_at", "id")
+
+
+def addenda_of(session: TreatmentSession) -> QuerySet[Addendum]:
+    """A signed record's addenda, oldest first, with who wrote them."""
+    return session.addenda.select_related("written_by")
+
+
+def adverse_events_of_session(session: TreatmentSession) -> QuerySet[AdverseEvent]:
+    """The adverse events recorded after a session, with who recorded them."""
+    return session.adverse_events.select_related("recorded_by")
 
 
 def notifications_unread(user: User) -> QuerySet[Notification]:

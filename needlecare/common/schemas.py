@@ -27,9 +27,14 @@ Slug = Annotated[str, AfterValidator(_refuse_nul), Field(json_schema_extra={"pat
 
 
 class Message(Schema):
-    """Every refusal the API gives: one sentence a person can act on."""
+    """Every refusal the API gives: one sentence a person can act on; a refusal by a rule of the
+    clinic also carries its stable code (for programs to branch on), the input it is about, and
+    any structured details (e.g. what is missing before a record can be signed)."""
 
     detail: str
+    code: str | None = None
+    field: str | None = None
+    details: dict[str, Any] | None = None
 
 
 def _carries_nul(value: Any) -> bool:

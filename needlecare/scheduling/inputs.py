@@ -204,6 +204,10 @@ def _statement(
     return sql, staff_params + [value for _, values in branches for value in values]
 
 
+# What availability_inputs reads: the calendar, the agendas and the patient's busy time.
+Inputs = tuple[ClinicCalendar, list[TherapistAgenda], tuple[Interval, ...]]
+
+
 def availability_inputs(
     *,
     clinic: Clinic,
@@ -212,7 +216,7 @@ def availability_inputs(
     therapist_ids: Iterable[int] | None = None,
     patient: Patient | None = None,
     ignore_appointment: int | None = None,
-) -> tuple[ClinicCalendar, list[TherapistAgenda], tuple[Interval, ...]]:
+) -> Inputs:
     """The clinic calendar, the therapists' agendas and the patient's busy time (one query).
 
     Appointments come from this clinic (its rooms), its therapists anywhere, and the patient;

@@ -9,7 +9,7 @@ from django.utils import timezone
 from needlecare.clinics.models import Clinic
 from needlecare.patients.models import Patient
 from needlecare.scheduling.availability import Slot, available_slots
-from needlecare.scheduling.inputs import availability_inputs, local_bounds
+from needlecare.scheduling.inputs import Inputs, availability_inputs, local_bounds
 from needlecare.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -31,7 +31,7 @@ def slots_for(
     ignore_appointment: int | None = None,
 ) -> list[Slot]:
     """Bookable starts for a type at a clinic over local days, optionally for some therapists."""
-    calendar, agendas, patient_busy = availability_inputs(
+    inputs = availability_inputs(
         clinic=clinic,
         first_day=first_day,
         last_day=last_day,
@@ -39,11 +39,23 @@ def slots_for(
         patient=patient,
         ignore_appointment=ignore_appointment,
     )
+    return free_slots(inputs, type=type, days=(first_day, last_day), not_before=not_before)
+
+
+def free_slots(
+    inputs: Inputs,
+    *,
+    type: AppointmentType,
+    days: tuple[dt.date, dt.date],
+    not_before: dt.datetime | None,
+) -> list[Slot]:
+    """The pure availability rules applied to what availability_inputs read, for one type."""
+    calendar, agendas, patient_busy = inputs
     return available_slots(
         clinic=calendar,
         therapists=agendas,
-        first_day=first_day,
-        last_day=last_day,
+        first_day=days[0],
+        last_day=days[1],
         duration=dt.timedelta(minutes=type.duration_minutes),
         buffer=dt.timedelta(minutes=type.buffer_minutes),
         needs_certification=type.needs_certification,

@@ -1,7 +1,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from needlecare.clinics.models import Clinic
@@ -26,6 +26,16 @@ def policy_in_force(clinic: Clinic, *, on: dt.date) -> Policy:
     """The policy that screens this clinic's patients on the day."""
     published = policy_publication_in_force(clinic, on=on)
     return Policy.from_dict(published.policy.content) if published else DEFAULT_POLICY
+
+
+def clearances_of(patient: Patient) -> QuerySet[PhysicianClearance]:
+    """The patient's physician clearances, newest first, with who recorded them."""
+    return patient.clearances.select_related("recorded_by")
+
+
+def policy_history(clinic: Clinic) -> QuerySet[PublishedPolicy]:
+    """Every policy the clinic has published, newest first."""
+    return clinic.policies.select_related("policy", "published_by")
 
 
 def clearances_on_record(patient: Patient) -> frozenset[str]:

@@ -150,3 +150,23 @@ def test_a_patient_reads_their_own_letters_and_never_another_patients(client, vi
     assert client.get(f"/api/charting/patients/{p.patient.pk}/letters").status_code == 404
     client.force_login(p.front_desk)
     assert client.get(listed["download"]).status_code == 401
+
+
+def test_a_refusal_carries_its_code_and_what_is_missing(client, visit, session):
+    client.force_login(visit.therapist_user)
+    refused = post(client, f"/api/charting/sessions/{session.pk}/sign", {})
+    assert refused.status_code == 400
+    body = refused.json()
+    assert body["code"] == "session.incomplete"
+    assert body["details"]["problems"] == [
+        "record at least one muscle",
+        "record how many needles went in",
+        "record pain before and after",
+        "record the patient's position",
+    ]
+    gated = post(
+        client,
+        f"/api/charting/sessions/{session.pk}/needling",
+        {"muscle": "pectoralis_major", "side": "left", **NEEDLE},
+    )
+    assert gated.status_code == 409 and gated.json()["code"].startswith("screening.")

@@ -5,6 +5,7 @@ PostgreSQL database of its own); `live_server_url` runs `needlecare serve` (wait
 demo practice loaded. Session-scoped: browser and concurrency tests share one server.
 """
 
+import http.client
 import json
 import os
 import secrets
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+
+from needlecare.demo.data import DEMO_PASSWORD
 
 STARTUP_TIMEOUT = 30.0
 
@@ -173,3 +177,38 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_pat
         f"the server did not answer /healthz within {STARTUP_TIMEOUT:.0f} s:\n"
         f"{log_path.read_text()}"
     )
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    jar = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def sign_in(host: str, port: int, email: str) -> dict[str, str]:
+    """Sign a demo user in through the login page; their cookies (csrftoken, sessionid)."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    first = conn.getresponse()
+    first.read()
+    jar = _cookies(first)
+    body = urllib.parse.urlencode(
+        {"username": email, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": jar["csrftoken"]}
+    )
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={jar['csrftoken']}",
+        },
+    )
+    second = conn.getresponse()
+    second.read()
+    assert second.status == 302, second.status
+    jar.update(_cookies(second))
+    conn.close()
+    return jar

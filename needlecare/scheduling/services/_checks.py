@@ -18,9 +18,10 @@ from needlecare.clinics.selectors import therapist_can_dry_needle
 from needlecare.common.errors import Conflict, DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.models import Patient
-from needlecare.scheduling.availability import Slot, available_slots
+from needlecare.scheduling.availability import Slot
 from needlecare.scheduling.inputs import availability_inputs
 from needlecare.scheduling.models import Appointment, AppointmentType, Status
+from needlecare.scheduling.selectors import free_slots
 from needlecare.screening.models import Screening
 from needlecare.screening.services import screening_gate
 
@@ -106,7 +107,7 @@ def checked_slot(
     certification rule costs no extra query.
     """
     day = local(clinic, starts_at).date()
-    calendar, agendas, patient_busy = availability_inputs(
+    inputs = availability_inputs(
         clinic=clinic,
         first_day=day,
         last_day=day,
@@ -116,6 +117,7 @@ def checked_slot(
     )
     # The agenda holds the credentials valid that day (the same rule as
     # therapist_can_dry_needle); without hours here there is no agenda, so safety asks.
+    agendas = inputs[1]
     screening, precautions = safety(
         type=type,
         therapist=therapist,
@@ -124,18 +126,7 @@ def checked_slot(
         regions=regions,
         certified=any(day in dates for dates in agendas[0].certified) if agendas else None,
     )
-    slots = available_slots(
-        clinic=calendar,
-        therapists=agendas,
-        first_day=day,
-        last_day=day,
-        duration=dt.timedelta(minutes=type.duration_minutes),
-        buffer=dt.timedelta(minutes=type.buffer_minutes),
-        needs_certification=type.needs_certification,
-        patient_busy=patient_busy,
-        not_before=timezone.now(),
-    )
-    for slot in slots:
+    for slot in free_slots(inputs, type=type, days=(day, day), not_before=timezone.now()):
         if slot.start == starts_at:
             return slot, screening, precautions
     raise Conflict(

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.common.testing.server import sign_in
 
 pytestmark = pytest.mark.server
 
@@ -50,40 +50,6 @@ print(Appointment.objects.filter(starts_at="{starts_at}", status__in=ACTIVE).cou
 """
 
 
-def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
-    jar = {}
-    for header in response.headers.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        jar[name.strip()] = rest.split(";", 1)[0]
-    return jar
-
-
-def _sign_in(host: str, port: int, email: str) -> dict[str, str]:
-    conn = http.client.HTTPConnection(host, port, timeout=30)
-    conn.request("GET", "/accounts/login/")
-    first = conn.getresponse()
-    first.read()
-    jar = _cookies(first)
-    body = urllib.parse.urlencode(
-        {"username": email, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": jar["csrftoken"]}
-    )
-    conn.request(
-        "POST",
-        "/accounts/login/",
-        body,
-        {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={jar['csrftoken']}",
-        },
-    )
-    second = conn.getresponse()
-    second.read()
-    assert second.status == 302, second.status
-    jar.update(_cookies(second))
-    conn.close()
-    return jar
-
-
 def test_fifty_simultaneous_bookings_of_one_time_give_one_booking_and_49_conflicts(
     server_environment, live_server_url
 ):
@@ -94,7 +60,7 @@ def test_fifty_simultaneous_bookings_of_one_time_give_one_booking_and_49_conflic
     )
     url = urllib.parse.urlsplit(live_server_url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
-    jar = _sign_in(host, port, FRONT_DESK)
+    jar = sign_in(host, port, FRONT_DESK)
     headers = {
         "Content-Type": "application/json",
         "Cookie": f"csrftoken={jar['csrftoken']}; sessionid={jar['sessionid']}",

@@ -225,9 +225,9 @@ def _session_page(
         "details_form": details_form or SessionDetailsForm(initial=_details_initial(session)),
         "needling_form": needling_form or NeedlingForm(),
         "sign_error": _sign_problems(sign_error),
-        "addenda": session.addenda.select_related("written_by"),
+        "addenda": selectors.addenda_of(session),
         "addendum_form": addendum_form or AddendumForm(),
-        "events": session.adverse_events.select_related("recorded_by"),
+        "events": selectors.adverse_events_of_session(session),
         "event_form": event_form or AdverseEventForm(initial={"reported_by": "The therapist"}),
     }
     with timezone.override(clinic_zone(session.clinic)):

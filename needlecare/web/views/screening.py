@@ -187,7 +187,7 @@ def policy(request: AuthedRequest, slug: str) -> HttpResponse:
         "policy": in_force,
         "rules": rules,
         "form": form,
-        "history": clinic.policies.select_related("policy", "published_by").all(),
+        "history": selectors.policy_history(clinic),
         "condition_info": CONDITION_INFO,
     }
     return render(request, "screening/policy.html", context, status=outcome.status)

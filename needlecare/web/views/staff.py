@@ -89,7 +89,7 @@ def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
         "patient": patient,
         "screenings": screening_selectors.screenings_of(patient)[:10],
         "current": screening_selectors.screening_current(patient),
-        "clearances": patient.clearances.select_related("recorded_by"),
+        "clearances": screening_selectors.clearances_of(patient),
     }
     return render(request, "staff/patient_detail.html", context)
 

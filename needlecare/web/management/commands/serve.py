@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.core.wsgi import get_wsgi_application
+from waitress import serve
 
 
 class Command(BaseCommand):
@@ -13,10 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
-
-        from needlecare.wsgi import application
-
+        application = get_wsgi_application()
         host, _, port = options["address"].rpartition(":")
         self.stdout.write(f"needlecare serving on http://{host or '127.0.0.1'}:{port}/")
         serve(
