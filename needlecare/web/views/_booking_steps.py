@@ -2,15 +2,17 @@
 
 The booking steps (`booking_steps`) are shared with the front desk's "book for a patient"
 page: each choice is a GET parameter, so every step is a plain link or form; the confirm step
-POSTs to the same address, and the service re-checks everything.
+POSTs to the same address, and the service re-checks everything. The free times and the words
+for a booked time are shared with the move pages.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,20 +21,21 @@ from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from needlecare.accounts.access import AuthedRequest
-from needlecare.clinics.models import Clinic
+from needlecare.clinics.models import Clinic, Therapist
 from needlecare.clinics.selectors import clinic_therapists
-from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.models import Patient
 from needlecare.scheduling import selectors
 from needlecare.scheduling.availability import Slot
-from needlecare.scheduling.models import AppointmentType, Status
+from needlecare.scheduling.models import Appointment, AppointmentType, Status
 from needlecare.scheduling.services import appointment_book
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import REGION_LABELS
 from needlecare.screening.selectors import screening_current
-from needlecare.web.forms import add_domain_error
+from needlecare.web.forms import attempt
 from needlecare.web.scheduling_forms import (
+    ANYONE,
+    ChosenSlot,
     ClinicStepForm,
     ConfirmForm,
     SlotStepForm,
@@ -48,6 +51,7 @@ DECISION_WORDS = {
     "contraindicated": "cannot be needled",
     "physician_clearance_required": "needs a physician's clearance first",
 }
+NOT_OFFERED = "Choose one of the times offered."
 
 
 # --- Free times, grouped for the page ---------------------------------------------------------
@@ -96,17 +100,50 @@ def group_slots(
     ]
 
 
-def _query(params: dict[str, Any], **more: Any) -> str:
-    merged = {k: v for k, v in {**params, **more}.items() if v not in (None, "", [])}
-    return "?" + urlencode(merged, doseq=True)
+def free_times(
+    *,
+    clinic: Clinic,
+    kind: AppointmentType,
+    patient: Patient,
+    first: dt.date,
+    therapist_ids: list[int] | None,
+    names: dict[int, str],
+    week_link: Callable[[dt.date], str],
+    time_link: Callable[[str], str] | None = None,
+    ignore_appointment: int | None = None,
+) -> dict[str, Any]:
+    """A week of free times from `first`, grouped for the page, with links to the weeks either
+    side (none back into the past)."""
+    last = first + WEEK - dt.timedelta(days=1)
+    slots = selectors.slots_for(
+        clinic=clinic,
+        type=kind,
+        first_day=first,
+        last_day=last,
+        therapist_ids=therapist_ids,
+        patient=patient,
+        not_before=timezone.now(),
+        ignore_appointment=ignore_appointment,
+    )
+    return {
+        "days": group_slots(slots, names=names, clinic=clinic, href=time_link),
+        "first_day": first,
+        "last_day": last,
+        "earlier": week_link(first - WEEK) if first > clinic_today(clinic) else "",
+        "later": week_link(first + WEEK),
+    }
 
 
-def _htmx_target(request: AuthedRequest) -> str | None:
-    htmx = getattr(request, "htmx", None)
-    if not htmx or htmx.history_restore_request:
-        return None
-    target: str | None = htmx.target
-    return target
+def check_offered(form: forms.Form, therapist_ids: Container[int]) -> None:
+    """A time sent back must be with a therapist it was offered with; else the form says so."""
+    if form.is_valid() and form.cleaned_data["slot"].therapist_id not in therapist_ids:
+        form.add_error("slot", NOT_OFFERED)
+
+
+def when_words(appointment: Appointment) -> str:
+    """When an appointment starts, in its clinic's time: "Monday, May 4 at 9:30 AM"."""
+    when = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic))
+    return f"{when:%A, %B %-d at %-I:%M %p}"
 
 
 def cleared_regions(screening: Screening | None) -> list[str]:
@@ -126,173 +163,230 @@ def not_cleared_regions(screening: Screening | None) -> list[tuple[str, str]]:
 
 # --- The booking steps --------------------------------------------------------------------------
 
+STEP_INDEX = {"clinic": 0, "type": 1, "blocked": 1, "times": 2, "confirm": 3}
+
+
+@dataclass(frozen=True)
+class Wizard:
+    """The choices so far; each step returns a copy with its own choice added."""
+
+    patient: Patient
+    staff: bool
+    clinic: Clinic | None
+    summary: tuple[tuple[str, str, str], ...] = ()  # (label, value, link to change it)
+    kind: AppointmentType | None = None
+    screening: Screening | None = None
+    cleared: list[str] | None = None  # the areas on offer; None when no screening is needed
+    therapists: dict[int, Therapist] = field(default_factory=dict)  # the clinic's, by id
+    therapist_id: int | None = None  # None: anyone available
+    week: dt.date | None = None
+    regions: list[str] = field(default_factory=list)
+    slot: ChosenSlot | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The choices so far as the address carries them, the empty ones left out."""
+        params = {
+            "patient": self.patient.pk if self.staff else None,
+            "clinic": self.clinic.slug if self.clinic and not self.staff else None,
+            "type": self.kind.code if self.kind else None,
+            "therapist": (self.therapist_id or ANYONE) if self.week else None,
+            "week": self.week.isoformat() if self.week else None,
+            "regions": self.regions,
+        }
+        return {k: v for k, v in params.items() if v not in (None, "", [])}
+
+    def query(self, **more: str) -> str:
+        return "?" + urlencode({**self.params(), **more}, doseq=True)
+
+    def noted(self, label: str, value: str, change: str) -> tuple[tuple[str, str, str], ...]:
+        return (*self.summary, (label, value, change))
+
 
 def booking_steps(
     request: AuthedRequest, *, patient: Patient, clinic: Clinic | None, staff: bool
 ) -> HttpResponse:
-    """Clinic (patients only), appointment type, free times, confirm; then the booking service.
+    """Clinic (patients only), appointment type, screening, free times, confirm; then the
+    booking service. Each step answers with its page until its choice is made.
 
     Staff pass their clinic and may book any active type; patients choose a clinic and see
     only the types bookable online.
     """
-    data = request.GET
-    keep: dict[str, Any] = {"patient": patient.pk} if staff else {}
-    ctx: dict[str, Any] = {
-        "patient": patient,
-        "staff": staff,
-        "clinic": clinic,
-        "summary": [],
-        "steps": ("Patient" if staff else "Clinic", "Appointment", "Time", "Confirm"),
+    wizard = Wizard(patient=patient, staff=staff, clinic=clinic)
+    for step in (_choose_clinic, _choose_type, _check_screening, _choose_time):
+        state = step(request, wizard)
+        if isinstance(state, HttpResponse):
+            return state  # the step's own page: its choice is missing or does not hold
+        wizard = state
+    return _confirm(request, wizard)
+
+
+def _show(
+    request: AuthedRequest,
+    wizard: Wizard,
+    stage: str,
+    page: dict[str, Any],
+    *,
+    invalid: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """A stage's page, or only its slot search for htmx; 400 for a choice that does not hold
+    (and for a confirm form posted with choices that no longer lead to the confirm step)."""
+    if invalid or (request.method == "POST" and stage != "confirm"):
+        status = 400
+    template = "booking/book.html"
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request and htmx.target == "slot-search":
+        if stage != "times":
+            return HttpResponseClientRedirect(request.get_full_path())
+        template = "booking/book.html#slot-search"
+    params = wizard.params()
+    context = {
+        "patient": wizard.patient,
+        "staff": wizard.staff,
+        "clinic": wizard.clinic,
+        "summary": list(wizard.summary),
+        "steps": ("Patient" if wizard.staff else "Clinic", "Appointment", "Time", "Confirm"),
+        "stage": stage,
+        "step_index": STEP_INDEX[stage],
+        "hidden": [(k, params[k]) for k in ("patient", "clinic", "type") if k in params],
+        **page,
     }
-    invalid = False
+    if wizard.clinic is None:
+        return render(request, template, context, status=status)
+    with timezone.override(clinic_zone(wizard.clinic)):
+        return render(request, template, context, status=status)
 
-    def show(stage: str, *, status: int | None = None) -> HttpResponse:
-        ctx["stage"] = stage
-        ctx["hidden"] = [(k, keep[k]) for k in ("patient", "clinic", "type") if k in keep]
-        ctx["step_index"] = {"clinic": 0, "type": 1, "blocked": 1, "times": 2, "confirm": 3}[stage]
-        if status is None:
-            status = 400 if invalid or (request.method == "POST" and stage != "confirm") else 200
-        template = "booking/book.html"
-        target = _htmx_target(request)
-        if target == "slot-search":
-            if stage != "times":
-                return HttpResponseClientRedirect(request.get_full_path())
-            template = "booking/book.html#slot-search"
-        if ctx["clinic"] is None:
-            return render(request, template, ctx, status=status)
-        with timezone.override(clinic_zone(ctx["clinic"])):
-            return render(request, template, ctx, status=status)
 
-    # 1. The clinic (the front desk books at their own).
-    if clinic is None:
-        clinic_form = ClinicStepForm(
-            data if "clinic" in data else None, initial={"clinic": patient.preferred_clinic}
-        )
-        ctx["clinic_form"] = clinic_form
-        if not clinic_form.is_bound or not clinic_form.is_valid():
-            invalid = clinic_form.is_bound
-            return show("clinic")
-        clinic = clinic_form.cleaned_data["clinic"]
-        assert isinstance(clinic, Clinic)
-        ctx["clinic"] = clinic
-        keep["clinic"] = clinic.slug
-        ctx["summary"].append(("Clinic", clinic.name, "?"))
-    else:
-        change = reverse("staff-schedule-book", args=[clinic.slug])
-        ctx["summary"].append(("Patient", patient.full_name, change))
+def _choose_clinic(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpResponse:
+    """Patients choose a clinic; the front desk books at their own, for the patient chosen."""
+    if wizard.clinic is not None:
+        change = reverse("staff-schedule-book", args=[wizard.clinic.slug])
+        return replace(wizard, summary=wizard.noted("Patient", wizard.patient.full_name, change))
+    data = request.GET
+    form = ClinicStepForm(
+        data if "clinic" in data else None, initial={"clinic": wizard.patient.preferred_clinic}
+    )
+    if not form.is_valid():
+        return _show(request, wizard, "clinic", {"clinic_form": form}, invalid=form.is_bound)
+    clinic = form.cleaned_data["clinic"]
+    return replace(wizard, clinic=clinic, summary=wizard.noted("Clinic", clinic.name, "?"))
+
+
+def _choose_type(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpResponse:
+    """What to book: staff may book any active type, patients those bookable online."""
+    assert wizard.clinic is not None
+    types = selectors.appointment_types_offered(wizard.clinic, online_only=not wizard.staff)
+    form = TypeStepForm(request.GET if "type" in request.GET else None, types=types)
+    if not form.is_valid():
+        page = {"type_form": form, "types_available": types.exists()}
+        return _show(request, wizard, "type", page, invalid=form.is_bound)
+    kind = form.cleaned_data["type"]
+    summary = wizard.noted("Appointment", str(kind), wizard.query())
+    return replace(wizard, kind=kind, summary=summary)
+
+
+def _check_screening(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpResponse:
+    """Dry needling needs a current screening that clears at least one area."""
+    assert wizard.kind is not None
+    if not wizard.kind.needs_certification:
+        return wizard
+    screening = screening_current(wizard.patient)
+    cleared = cleared_regions(screening)
+    if not cleared:
+        not_cleared = not_cleared_regions(screening)
+        page = {"type": wizard.kind, "screening": screening, "not_cleared": not_cleared}
+        return _show(request, wizard, "blocked", page)
+    return replace(wizard, screening=screening, cleared=cleared)
+
+
+def _choose_time(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpResponse:
+    """Whose times, which week and which areas; then one of that week's free times."""
+    clinic, kind = wizard.clinic, wizard.kind
+    assert clinic is not None and kind is not None
     today = clinic_today(clinic)
-
-    # 2. What to book.
-    types = selectors.appointment_types_offered(clinic, online_only=not staff)
-    type_form = TypeStepForm(data if "type" in data else None, types=types)
-    ctx["type_form"] = type_form
-    if not type_form.is_bound or not type_form.is_valid():
-        invalid = type_form.is_bound
-        ctx["types_available"] = types.exists()
-        return show("type")
-    kind = type_form.cleaned_data["type"]
-    assert isinstance(kind, AppointmentType)
-    ctx["type"] = kind
-    ctx["summary"].append(("Appointment", str(kind), _query(keep)))
-    keep["type"] = kind.code
-
-    # 3. Dry needling needs a current screening that clears somewhere.
-    regions: list[str] | None = None
-    if kind.needs_certification:
-        screening = screening_current(patient)
-        regions = cleared_regions(screening)
-        ctx["screening"] = screening
-        ctx["not_cleared"] = not_cleared_regions(screening)
-        if not regions:
-            return show("blocked")
-
-    # 4. Whose times, which week, which areas; then the free times themselves.
     rows = clinic_therapists(clinic, on=today)
-    names = {row.therapist.pk: row.therapist.user.full_name for row in rows}
     offered = [
         (row.therapist.pk, row.therapist.user.full_name)
         for row in rows
         if row.can_dry_needle or not kind.needs_certification
     ]
+    data = request.GET
     times_form = TimesStepForm(
-        data if "week" in data else None, therapists=offered, regions=regions, today=today
+        data if "week" in data else None, therapists=offered, regions=wizard.cleared, today=today
     )
-    ctx["times_form"] = times_form
-    if not times_form.is_bound or not times_form.is_valid():
-        invalid = times_form.is_bound
-        return show("times")
-    therapist_id = times_form.cleaned_data["therapist"]
-    week = times_form.cleaned_data["week"]
-    chosen_regions = times_form.cleaned_data.get("regions", [])
-    keep.update(therapist=therapist_id or "any", week=week.isoformat(), regions=chosen_regions)
+    page = {"times_form": times_form, "not_cleared": not_cleared_regions(wizard.screening)}
+    if not times_form.is_valid():
+        return _show(request, wizard, "times", page, invalid=times_form.is_bound)
+    choice = times_form.cleaned_data
+    wizard = replace(
+        wizard,
+        therapists={row.therapist.pk: row.therapist for row in rows},
+        therapist_id=choice["therapist"],
+        week=choice["week"],
+        regions=choice.get("regions", []),
+    )
 
     slot_form = SlotStepForm(data if data.get("slot") else None)
-    if slot_form.is_bound and slot_form.is_valid():
-        chosen = slot_form.cleaned_data["slot"]
-        if chosen.therapist_id not in names:
-            slot_form.add_error("slot", "Choose one of the times offered.")
-    if not slot_form.is_bound or not slot_form.is_valid():
-        invalid = slot_form.is_bound
-        last = week + WEEK - dt.timedelta(days=1)
-        slots = selectors.slots_for(
+    check_offered(slot_form, wizard.therapists)
+    if slot_form.is_valid():
+        return replace(wizard, slot=slot_form.cleaned_data["slot"])
+    times = free_times(
+        clinic=clinic,
+        kind=kind,
+        patient=wizard.patient,
+        first=choice["week"],
+        therapist_ids=[choice["therapist"]] if choice["therapist"] else None,
+        names={pk: t.user.full_name for pk, t in wizard.therapists.items()},
+        week_link=lambda week: wizard.query(week=week.isoformat()),
+        time_link=lambda value: wizard.query(slot=value),
+    )
+    page |= times | {"searched": True, "slot_form": slot_form}
+    return _show(request, wizard, "times", page, invalid=slot_form.is_bound)
+
+
+def _confirm(request: AuthedRequest, wizard: Wizard) -> HttpResponse:
+    """The choices to check; a POST books (and the service checks them all again)."""
+    clinic, kind, chosen = wizard.clinic, wizard.kind, wizard.slot
+    assert clinic is not None and kind is not None and chosen is not None
+    therapist = wizard.therapists[chosen.therapist_id]
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    outcome = attempt(
+        form,
+        lambda: appointment_book(
+            patient=wizard.patient,
             clinic=clinic,
             type=kind,
-            first_day=week,
-            last_day=last,
-            therapist_ids=[therapist_id] if therapist_id else None,
-            patient=patient,
-            not_before=timezone.now(),
-        )
-        ctx.update(
-            searched=True,
-            slot_form=slot_form,
-            days=group_slots(
-                slots, names=names, clinic=clinic, href=lambda v: _query(keep, slot=v)
-            ),
-            first_day=week,
-            last_day=last,
-            earlier=_query(keep, week=(week - WEEK).isoformat()) if week > today else "",
-            later=_query(keep, week=(week + WEEK).isoformat()),
-        )
-        return show("times")
-
-    # 5. Confirm, and book.
-    therapist = next(row.therapist for row in rows if row.therapist.pk == chosen.therapist_id)
-    ctx.update(
-        therapist=therapist,
-        starts_at=chosen.start.astimezone(clinic_zone(clinic)),
-        regions=[REGION_LABELS.get(r, r) for r in chosen_regions],
-        change_time=_query(keep),
+            therapist=therapist,
+            starts_at=chosen.start,
+            planned_regions=wizard.regions,
+            booked_by=request.user,
+        ),
     )
-    ctx["summary"].append(("Therapist", therapist.user.full_name, _query(keep)))
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    ctx["form"] = form
-    status = 200
-    if request.method == "POST":
-        try:
-            appointment = appointment_book(
-                patient=patient,
-                clinic=clinic,
-                type=kind,
-                therapist=therapist,
-                starts_at=chosen.start,
-                planned_regions=chosen_regions,
-                booked_by=request.user,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            when = timezone.localtime(appointment.starts_at, clinic_zone(clinic))
-            who = patient.full_name if staff else "You are"
-            verb = "is booked" if staff else "booked"
-            messages.success(
-                request,
-                f"{who} {verb} for {kind.name.lower()} with {therapist.user.full_name} at "
-                f"{clinic.name} on {when:%A, %B %-d at %-I:%M %p}.",
-            )
-            if staff:
-                day = reverse("staff-schedule", args=[clinic.slug])
-                return redirect(f"{day}?day={when.date().isoformat()}")
-            return redirect("my-appointments")
-    return show("confirm", status=status)
+    if outcome.value is not None:
+        return _booked(request, outcome.value, staff=wizard.staff)
+    summary = wizard.noted("Therapist", therapist.user.full_name, wizard.query())
+    page = {
+        "type": kind,
+        "therapist": therapist,
+        "starts_at": chosen.start.astimezone(clinic_zone(clinic)),
+        "regions": [REGION_LABELS.get(r, r) for r in wizard.regions],
+        "change_time": wizard.query(),
+        "form": form,
+    }
+    return _show(request, replace(wizard, summary=summary), "confirm", page, status=outcome.status)
+
+
+def _booked(request: AuthedRequest, appointment: Appointment, *, staff: bool) -> HttpResponse:
+    """Say what was booked; staff go to that day's schedule, patients to their appointments."""
+    who, verb = (appointment.patient.full_name, "is booked") if staff else ("You are", "booked")
+    messages.success(
+        request,
+        f"{who} {verb} for {appointment.type.name.lower()} with "
+        f"{appointment.therapist.user.full_name} at {appointment.clinic.name} on "
+        f"{when_words(appointment)}.",
+    )
+    if not staff:
+        return redirect("my-appointments")
+    day = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic)).date()
+    schedule = reverse("staff-schedule", args=[appointment.clinic.slug])
+    return redirect(f"{schedule}?day={day.isoformat()}")

@@ -126,7 +126,6 @@ def _schedule_day(request: AuthedRequest) -> dt.date | None:
 @allow(*STAFF)
 def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
     clinic = access_clinic(request.user, slug)
-    zone = clinic_zone(clinic)
     today = clinic_today(clinic)
     day = _schedule_day(request) or today
     week_view = request.GET.get("view") == "week"
@@ -142,58 +141,69 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         "week_link": f"{here}?day={day.isoformat()}&view=week",
     }
     if week_view:
-        monday = day - dt.timedelta(days=day.weekday())
-        days = [monday + dt.timedelta(days=n) for n in range(7)]
-        appointments = selectors.appointments_for_day(clinic, monday, days=7)
-        hours = selectors.working_hours_on(clinic, list(range(7)))
-        therapists = {h.therapist_id: h.therapist for h in hours}
-        works = {(h.therapist_id, h.weekday) for h in hours}
-        for a in appointments:
-            therapists.setdefault(a.therapist_id, a.therapist)
-        by_cell: dict[tuple[int, dt.date], list[Visit]] = defaultdict(list)
-        for a in appointments:
-            visit = visit_of(a, zone)
-            by_cell[a.therapist_id, visit.starts.date()].append(visit)
-        context.update(
-            days=days,
-            rows=[
-                WeekRow(t, [WeekCell(by_cell[t.pk, d], (t.pk, d.weekday()) in works) for d in days])
-                for t in sorted(therapists.values(), key=lambda t: t.user.full_name)
-            ],
-            count=sum(1 for a in appointments if a.is_active),
-            cancelled=sum(1 for a in appointments if not a.is_active),
-            previous=f"{here}?day={(monday - dt.timedelta(days=7)).isoformat()}&view=week",
-            next=f"{here}?day={(monday + dt.timedelta(days=7)).isoformat()}&view=week",
-            this_period=f"{here}?day={today.isoformat()}&view=week",
-            first=monday,
-            last=days[-1],
-        )
+        context.update(_week_page(clinic, day, today=today, here=here))
     else:
-        appointments = selectors.appointments_for_day(clinic, day)
-        hours = selectors.working_hours_on(clinic, [day.weekday()])
-        working: dict[int, Therapist] = {}
-        windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for h in hours:
-            working[h.therapist_id] = h.therapist
-            windows[h.therapist_id].append((_clock(h.starts), _clock(h.ends) or DAY_MINUTES))
-        visits: dict[int, list[Visit]] = defaultdict(list)
-        for a in appointments:
-            working.setdefault(a.therapist_id, a.therapist)
-            visits[a.therapist_id].append(visit_of(a, zone))
-        columns = sorted(working.values(), key=lambda t: t.user.full_name)
-        context.update(
-            therapists=columns,
-            grid=day_grid(day, columns, windows, visits),
-            count=sum(1 for a in appointments if a.is_active),
-            cancelled=sum(1 for a in appointments if not a.is_active),
-            previous=f"{here}?day={(day - dt.timedelta(days=1)).isoformat()}",
-            next=f"{here}?day={(day + dt.timedelta(days=1)).isoformat()}",
-            this_period=f"{here}?day={today.isoformat()}",
-            check_in_day=day == today,
-            role=request.user.role,
-        )
-    with timezone.override(zone):
+        context.update(_day_page(clinic, day, today=today, here=here))
+        context.update(check_in_day=day == today, role=request.user.role)
+    with timezone.override(clinic_zone(clinic)):
         return render(request, "schedule/schedule.html", context)
+
+
+def _week_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> dict[str, object]:
+    """The week around a day: a row per therapist, a cell per day."""
+    zone = clinic_zone(clinic)
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    appointments = selectors.appointments_for_day(clinic, monday, days=7)
+    hours = selectors.working_hours_on(clinic, list(range(7)))
+    therapists = {h.therapist_id: h.therapist for h in hours}
+    works = {(h.therapist_id, h.weekday) for h in hours}
+    for a in appointments:
+        therapists.setdefault(a.therapist_id, a.therapist)
+    by_cell: dict[tuple[int, dt.date], list[Visit]] = defaultdict(list)
+    for a in appointments:
+        visit = visit_of(a, zone)
+        by_cell[a.therapist_id, visit.starts.date()].append(visit)
+    return {
+        "days": days,
+        "rows": [
+            WeekRow(t, [WeekCell(by_cell[t.pk, d], (t.pk, d.weekday()) in works) for d in days])
+            for t in sorted(therapists.values(), key=lambda t: t.user.full_name)
+        ],
+        "count": sum(1 for a in appointments if a.is_active),
+        "cancelled": sum(1 for a in appointments if not a.is_active),
+        "previous": f"{here}?day={(monday - dt.timedelta(days=7)).isoformat()}&view=week",
+        "next": f"{here}?day={(monday + dt.timedelta(days=7)).isoformat()}&view=week",
+        "this_period": f"{here}?day={today.isoformat()}&view=week",
+        "first": monday,
+        "last": days[-1],
+    }
+
+
+def _day_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> dict[str, object]:
+    """One day: a column per therapist working or booked, a row per ROW minutes."""
+    zone = clinic_zone(clinic)
+    appointments = selectors.appointments_for_day(clinic, day)
+    hours = selectors.working_hours_on(clinic, [day.weekday()])
+    working: dict[int, Therapist] = {}
+    windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for h in hours:
+        working[h.therapist_id] = h.therapist
+        windows[h.therapist_id].append((_clock(h.starts), _clock(h.ends) or DAY_MINUTES))
+    visits: dict[int, list[Visit]] = defaultdict(list)
+    for a in appointments:
+        working.setdefault(a.therapist_id, a.therapist)
+        visits[a.therapist_id].append(visit_of(a, zone))
+    columns = sorted(working.values(), key=lambda t: t.user.full_name)
+    return {
+        "therapists": columns,
+        "grid": day_grid(day, columns, windows, visits),
+        "count": sum(1 for a in appointments if a.is_active),
+        "cancelled": sum(1 for a in appointments if not a.is_active),
+        "previous": f"{here}?day={(day - dt.timedelta(days=1)).isoformat()}",
+        "next": f"{here}?day={(day + dt.timedelta(days=1)).isoformat()}",
+        "this_period": f"{here}?day={today.isoformat()}",
+    }
 
 
 # --- Booking for a patient ----------------------------------------------------------------------
