@@ -1,10 +1,12 @@
 """The import graph of needlecare's own code, read from the source with ast.
 
 Module-level and function-local imports alike; tests, migrations and this testing package are
-left out. `python -m needlecare.common.testing.imports` prints which app imports which.
+left out. `python -m needlecare.common.testing.imports [PACKAGE_DIR]` prints which app imports
+which (of this checkout's needlecare/, or of another checkout's, e.g. an older commit's).
 """
 
 import ast
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +22,14 @@ class Import:
     line: int
 
 
-def _skipped(path: Path) -> bool:
-    parts = path.relative_to(PACKAGE).parts
+def _skipped(path: Path, package: Path) -> bool:
+    parts = path.relative_to(package).parts
     skipped = {"tests", "migrations", "testing", "conftest.py"}
     return bool(skipped & set(parts))
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+def _module_name(path: Path, package: Path) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -46,13 +48,13 @@ def _targets(node: ast.AST, module: str, is_package: bool) -> list[str]:
     return []
 
 
-def imports() -> list[Import]:
+def imports(package: Path = PACKAGE) -> list[Import]:
     """Every import of a needlecare module by needlecare's own (non-test) code."""
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if _skipped(path):
+    for path in sorted(package.rglob("*.py")):
+        if _skipped(path, package):
             continue
-        module = _module_name(path)
+        module = _module_name(path, package)
         tree = ast.parse(path.read_text(), filename=str(path))
         local_nodes = {
             id(inner)
@@ -67,19 +69,19 @@ def imports() -> list[Import]:
     return found
 
 
-def app_of(module: str) -> str | None:
+def app_of(module: str, package: Path = PACKAGE) -> str | None:
     """The app a module belongs to ("needlecare.web.views.x" -> "web"); None for the root."""
     parts = module.split(".")
-    if len(parts) < 2 or not (PACKAGE / parts[1]).is_dir():
+    if len(parts) < 2 or not (package / parts[1]).is_dir():
         return None
     return parts[1]
 
 
-def app_graph() -> dict[str, set[str]]:
+def app_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
     """Which app imports which (the project root's own modules left out)."""
     graph: dict[str, set[str]] = defaultdict(set)
-    for item in imports():
-        source, target = app_of(item.module), app_of(item.target)
+    for item in imports(package):
+        source, target = app_of(item.module, package), app_of(item.target, package)
         if source and target and source != target:
             graph[source].add(target)
     return dict(graph)
@@ -104,7 +106,7 @@ def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 
 
 if __name__ == "__main__":
-    graph = app_graph()
+    graph = app_graph(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else PACKAGE)
     for app in sorted(graph):
         print(f"{app:11} -> {', '.join(sorted(graph[app]))}")
     print("cycles:", cycles(graph) or "none")
