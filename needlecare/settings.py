@@ -7,6 +7,7 @@ DATABASE_URL selects PostgreSQL (or any database dj-database-url understands).
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "needlecare.audit",
+    "needlecare.outbox",
     "needlecare.accounts",
     "needlecare.clinics",
     "needlecare.patients",
@@ -249,3 +251,31 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Messages -------------------------------------------------------------------------------
+
+# The outbox sends email through the server NEEDLECARE_EMAIL_URL names:
+# smtp://user:password@host:port?tls=1 (STARTTLS) or ?ssl=1; unset, email is printed (and
+# `check --deploy` refuses production). Text messages: NEEDLECARE_SMS_URL, "console:" (default)
+# or "file:/path/to/messages.jsonl".
+NEEDLECARE_EMAIL_URL = os.environ.get("NEEDLECARE_EMAIL_URL", "").strip()
+if NEEDLECARE_EMAIL_URL:
+    _mail = urlsplit(NEEDLECARE_EMAIL_URL)
+    _options = dict(parse_qsl(_mail.query))
+    if _mail.scheme not in ("smtp", "smtps"):
+        raise ImproperlyConfigured("NEEDLECARE_EMAIL_URL must start with smtp:// or smtps://")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_TLS = _options.get("tls") == "1"
+    EMAIL_USE_SSL = _mail.scheme == "smtps" or _options.get("ssl") == "1"
+    EMAIL_TIMEOUT = int(_options.get("timeout", "20"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("NEEDLECARE_EMAIL_FROM", "needlecare <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NEEDLECARE_SMS_URL = os.environ.get("NEEDLECARE_SMS_URL", "console:").strip()
+# Links in messages point here (the address patients reach the site at).
+NEEDLECARE_BASE_URL = os.environ.get("NEEDLECARE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -10,7 +10,9 @@ from django.http import Http404
 
 from needlecare.accounts.access import ANY_SIGNED_IN, CLINICAL, staff_clinic_ids
 from needlecare.accounts.models import User
-from needlecare.charting.models import Consent, TreatmentSession
+from needlecare.charting.links import CHECK_IN
+from needlecare.charting.models import AdverseEvent, Consent, TreatmentSession
+from needlecare.outbox.links import LinkRefused, link_open
 from needlecare.patients.access import access_patient_record
 
 
@@ -29,6 +31,30 @@ def access_consent(user: User, consent_id: int, *, roles: Iterable[str] = ANY_SI
             "countersigned_by__user",
         ),
     )
+
+
+def access_linked_session(token: str) -> TreatmentSession:
+    """The signed session a check-in link (from a message) is for, else LinkRefused."""
+    session = (
+        TreatmentSession.objects.select_related("patient", "clinic", "therapist__user")
+        .filter(pk=link_open(CHECK_IN, token), state=TreatmentSession.State.SIGNED)
+        .first()
+    )
+    if session is None:
+        raise LinkRefused("link.invalid", "This link is not valid any more.")
+    return session
+
+
+def access_adverse_event(user: User, event_id: int) -> AdverseEvent:
+    """An adverse event at one of the user's clinics, for clinical staff only, else not found."""
+    event = AdverseEvent.objects.select_related("session").filter(pk=event_id).first()
+    if event is None:
+        raise Http404("No such adverse event.")
+    try:
+        access_session(user, event.session_id)
+    except Http404:
+        raise Http404("No such adverse event.") from None
+    return event
 
 
 def access_session(user: User, session_id: int) -> TreatmentSession:

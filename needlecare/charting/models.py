@@ -298,6 +298,13 @@ class AdverseEvent(models.Model):
         H24_72 = "24_72h", "24 to 72 hours"
         LATER = "later", "Later"
 
+    class Review(models.TextChoices):
+        # Recorded by clinical staff: confirmed. Reported by the patient: a draft until a
+        # therapist confirms or rejects it; only confirmed events count in the report.
+        CONFIRMED = "confirmed", "Confirmed"
+        DRAFT = "draft", "Reported by the patient, to review"
+        REJECTED = "rejected", "Reviewed: not an adverse event"
+
     session = models.ForeignKey(
         TreatmentSession, on_delete=models.PROTECT, related_name="adverse_events"
     )
@@ -314,15 +321,53 @@ class AdverseEvent(models.Model):
     follow_up_on = models.DateField(null=True, blank=True)
     regulator_or_insurer_told = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for an event the patient reported through their check-in link.",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.CONFIRMED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-recorded_at"]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.severity})"
+
+
+class CheckIn(models.Model):
+    """The patient's answers the day after a session, through the link in their message."""
+
+    session = models.OneToOneField(
+        TreatmentSession, on_delete=models.PROTECT, related_name="check_in"
+    )
+    soreness = models.PositiveSmallIntegerField(help_text="0 (none) to 10 (worst).")
+    bruising = models.BooleanField(default=False)
+    dizziness = models.BooleanField(default=False, help_text="Dizziness or fainting.")
+    breathing = models.BooleanField(
+        default=False, help_text="Shortness of breath or chest pain: a red flag."
+    )
+    other = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(soreness__lte=10), name="check_in_soreness_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in after session {self.session_id}"
+
+    @property
+    def red_flag(self) -> bool:
+        return self.breathing
 
 
 class Notification(models.Model):

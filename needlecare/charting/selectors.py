@@ -12,6 +12,7 @@ from needlecare.accounts.models import User
 from needlecare.charting.models import (
     Addendum,
     AdverseEvent,
+    CheckIn,
     Consent,
     ConsentDocument,
     Notification,
@@ -132,6 +133,11 @@ def adverse_events_of_session(session: TreatmentSession) -> QuerySet[AdverseEven
     return session.adverse_events.select_related("recorded_by")
 
 
+def check_in_of(session: TreatmentSession) -> CheckIn | None:
+    """The patient's next-day answers after this session, if they gave them."""
+    return CheckIn.objects.filter(session=session).first()
+
+
 def notifications_unread(user: User) -> QuerySet[Notification]:
     """The user's unread notifications, newest first."""
     return Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")
@@ -152,7 +158,9 @@ def adverse_event_facts(clinic: Clinic) -> tuple[list[SessionFacts], list[EventF
     events = [
         EventFacts(session_id=session_id, category=category, severity=severity)
         for session_id, category, severity in AdverseEvent.objects.filter(
-            session__clinic=clinic, session__state=TreatmentSession.State.SIGNED
+            session__clinic=clinic,
+            session__state=TreatmentSession.State.SIGNED,
+            review=AdverseEvent.Review.CONFIRMED,
         )
         .order_by("pk")
         .values_list("session_id", "category", "severity")

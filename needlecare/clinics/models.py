@@ -23,6 +23,12 @@ class Clinic(models.Model):
     screening_valid_days = models.PositiveSmallIntegerField(
         default=30, help_text="How many days a patient's safety screening stays current."
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="How long before a visit its reminder goes out (0: no reminders)."
+    )
+    check_in_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How long after a session the patient is asked how they are."
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StaffMembership", related_name="clinics"
     )

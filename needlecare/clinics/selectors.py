@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from needlecare.accounts.models import User
+from needlecare.accounts.models import Role, User
 from needlecare.clinics.credentials import CredentialStatus
 from needlecare.clinics.models import Clinic, Credential, Therapist
 
@@ -34,6 +34,26 @@ def therapist_can_dry_needle(therapist: Therapist, *, on: dt.date) -> bool:
         therapist=therapist, valid_from__lte=on, expires_on__gte=on
     ).values_list("kind", flat=True)
     return {Credential.Kind.DRY_NEEDLING, Credential.Kind.PT_LICENSE} <= set(valid)
+
+
+def credentials_expiring(clinic: Clinic, *, on: dt.date, within_days: int) -> list[Credential]:
+    """The credentials of the clinic's therapists that run out within so many days of `on`."""
+    return list(
+        Credential.objects.filter(
+            therapist__in=therapists_at(clinic),
+            expires_on__gte=on,
+            expires_on__lte=on + dt.timedelta(days=within_days),
+        )
+        .select_related("therapist__user")
+        .order_by("expires_on", "id")
+    )
+
+
+def clinic_admins(clinic: Clinic) -> QuerySet[User]:
+    """The clinic's active admins."""
+    return User.objects.filter(
+        role=Role.CLINIC_ADMIN, is_active=True, memberships__clinic=clinic
+    ).distinct()
 
 
 @dataclass(frozen=True)

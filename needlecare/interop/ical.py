@@ -10,7 +10,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Alarm, Calendar, Event, vDuration
 from icalendar.enums import STATUS
 
 PRODID = "-//needlecare//Appointments 1.0//EN"
@@ -75,6 +75,13 @@ def appointment_file(visit: Visit, *, now: dt.datetime, screening_url: str = "")
         summary=f"{visit.type_name} with {visit.therapist_name}",
         description="\n\n".join(lines),
     )
+    # The patient's calendar reminds them the day before and two hours before.
+    for before in (dt.timedelta(days=1), dt.timedelta(hours=2)):
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", f"{visit.type_name} at {visit.clinic_name}")
+        alarm.add("TRIGGER", -before)
+        event.add_component(alarm)
     calendar = _calendar([event], visits=[visit], method="PUBLISH")
     return calendar.to_ical()
 

@@ -46,6 +46,11 @@ class Patient(models.Model):
         Physician, null=True, blank=True, on_delete=models.PROTECT, related_name="patients"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # How the patient wants to hear from the clinic. Safety messages (aftercare, the next-day
+    # check-in) always go out, by email or text if neither is chosen; reminders can be refused.
+    messages_by_email = models.BooleanField(default=True)
+    messages_by_sms = models.BooleanField(default=False)
+    reminders_wanted = models.BooleanField(default=True)
 
     class Meta:
         ordering: ClassVar = ["last_name", "first_name"]

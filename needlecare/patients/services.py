@@ -128,3 +128,28 @@ def patient_record_viewed(*, patient: Patient, by: User, what: str = "record") -
             data={"what": what},
             clinic_ids=patient.clinic_ids(),
         )
+
+
+def patient_message_preferences_set(
+    *, patient: Patient, by_email: bool, by_sms: bool, reminders: bool, by: User
+) -> Patient:
+    """How the patient wants to hear from the clinic; safety messages go out whatever they
+    choose."""
+    if by_email and not patient.email:
+        raise DomainError(
+            "patient.no_email",
+            "There is no email address on your record; ask the clinic to add one.",
+            field="by_email",
+        )
+    with transaction.atomic():
+        patient.messages_by_email, patient.messages_by_sms = by_email, by_sms
+        patient.reminders_wanted = reminders
+        patient.save(update_fields=["messages_by_email", "messages_by_sms", "reminders_wanted"])
+        audit_record(
+            actor=by,
+            action="patient.message_preferences_set",
+            target=patient,
+            data={"email": by_email, "sms": by_sms, "reminders": reminders},
+            clinic_ids=patient.clinic_ids(),
+        )
+    return patient

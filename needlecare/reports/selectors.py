@@ -19,9 +19,10 @@ def signed_sessions_in_full(patient: Patient) -> list[TreatmentSession]:
 
 def adverse_events_of(patient: Patient) -> list[AdverseEvent]:
     """Every adverse event recorded for the patient's sessions, oldest first."""
-    # Open sessions too: a letter to a physician never leaves out an event.
+    # Open sessions too: a letter to a physician never leaves out an event; events the patient
+    # reported count once a therapist has confirmed them.
     return list(
-        AdverseEvent.objects.filter(session__patient=patient)
+        AdverseEvent.objects.filter(session__patient=patient, review=AdverseEvent.Review.CONFIRMED)
         .select_related("session")
         .order_by("session__opened_at", "recorded_at", "id")
     )

@@ -14,7 +14,9 @@ from needlecare.accounts.models import User
 from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.clinics.selectors import therapists_at
+from needlecare.outbox.links import LinkRefused, link_open
 from needlecare.patients.access import access_patient
+from needlecare.scheduling.links import WAITLIST_ACCEPT
 from needlecare.scheduling.models import Appointment, AppointmentType, WaitlistOffer
 
 
@@ -51,6 +53,32 @@ def access_own_waitlist_offer(user: User, offer_id: int) -> WaitlistOffer:
     )
     if offer is None:
         raise Http404("No such offer.")
+    return offer
+
+
+def access_linked_appointment(purpose: str, token: str) -> Appointment:
+    """The appointment a signed link (from a message) is for, else LinkRefused."""
+    appointment = (
+        Appointment.objects.select_related("clinic", "type", "therapist__user", "patient")
+        .filter(pk=link_open(purpose, token))
+        .first()
+    )
+    if appointment is None:
+        raise LinkRefused("link.invalid", "This link is not valid any more.")
+    return appointment
+
+
+def access_linked_offer(token: str) -> WaitlistOffer:
+    """The waitlist offer a signed link is for, else LinkRefused."""
+    offer = (
+        WaitlistOffer.objects.select_related(
+            "entry__patient", "entry__clinic", "entry__type", "therapist__user"
+        )
+        .filter(pk=link_open(WAITLIST_ACCEPT, token))
+        .first()
+    )
+    if offer is None:
+        raise LinkRefused("link.invalid", "This link is not valid any more.")
     return offer
 
 

@@ -13,10 +13,13 @@ from needlecare.scheduling.inputs import Inputs, availability_inputs, local_boun
 from needlecare.scheduling.models import (
     Appointment,
     AppointmentType,
+    Status,
     WaitlistEntry,
     WaitlistOffer,
     WorkingHours,
 )
+from needlecare.screening.models import Screening
+from needlecare.screening.selectors import screening_is_current
 
 
 def slots_for(
@@ -132,3 +135,32 @@ def working_hours_on(clinic: Clinic, weekdays: list[int]) -> list[WorkingHours]:
         .select_related("therapist__user")
         .order_by("therapist__user__full_name", "weekday", "starts")
     )
+
+
+def appointments_screening_changed(appointments: Iterable[Appointment]) -> set[int]:
+    """The coming dry needling visits whose planned areas the patient's current screening no
+    longer clears (the patient answered again since booking): one query for them all."""
+    coming = [
+        a
+        for a in appointments
+        if a.status in (Status.REQUESTED, Status.CONFIRMED)
+        and a.type.needs_certification
+        and a.planned_regions
+    ]
+    if not coming:
+        return set()
+    latest: dict[int, Screening] = {}
+    for screening in (
+        Screening.objects.filter(patient_id__in={a.patient_id for a in coming})
+        .select_related("clinic")
+        .order_by("patient_id", "-entered_at", "-id")
+    ):
+        latest.setdefault(screening.patient_id, screening)
+    flagged = set()
+    for a in coming:
+        now = latest.get(a.patient_id)
+        if now is None or now.pk == a.screening_id:
+            continue
+        if screening_is_current(now) and not all(now.decision.clears(r) for r in a.planned_regions):
+            flagged.add(a.pk)
+    return flagged

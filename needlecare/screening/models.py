@@ -115,7 +115,12 @@ class ScreeningConfirmation(models.Model):
 
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="confirmations")
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the patient confirmed through the link in their reminder.",
     )
     confirmed_at = models.DateTimeField(auto_now_add=True)
 

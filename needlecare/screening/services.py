@@ -115,14 +115,18 @@ def screening_replay(screening: Screening) -> Decision:
     return evaluate(screening.answers, Policy.from_dict(screening.policy.content))
 
 
-def screening_confirm(*, screening: Screening, by: User) -> ScreeningConfirmation:
-    """At a visit, the patient confirms nothing has changed since they screened."""
+def screening_confirm(
+    *, screening: Screening, by: User | None, data: dict[str, object] | None = None
+) -> ScreeningConfirmation:
+    """At a visit (or through their reminder, `by` None), the patient confirms nothing has
+    changed since they screened."""
     with transaction.atomic():
         confirmation = ScreeningConfirmation.objects.create(screening=screening, confirmed_by=by)
         audit_record(
-            actor=by,
+            actor=by or "patient by reminder link",
             action="screening.confirmed",
             target=screening,
+            data=data,
             clinic_ids=screening.patient.clinic_ids(),
         )
     return confirmation

@@ -130,3 +130,11 @@ class RegistrationForm(PatientDetailsForm):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", "The two passwords do not match.")
         return data
+
+
+class MessagePreferencesForm(forms.Form):
+    by_email = forms.BooleanField(required=False, label="Email me")
+    by_sms = forms.BooleanField(required=False, label="Text my phone")
+    reminders = forms.BooleanField(
+        required=False, label="Remind me of each visit a couple of days before"
+    )

@@ -53,4 +53,5 @@ urlpatterns = [
     path("", include("needlecare.web.urls_scheduling")),
     path("", include("needlecare.web.urls_charting")),
     path("", include("needlecare.interop.urls")),
+    path("", include("needlecare.web.urls_messages")),
 ]

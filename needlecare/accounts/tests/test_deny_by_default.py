@@ -15,6 +15,9 @@ PUBLIC = {
     "/healthz",
     "/accounts/login/",
     "/accounts/register/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/sent/",
+    "/accounts/password/reset/done/",
     "/api/clinics/",
     "/api/docs",
     "/api/openapi.json",
@@ -22,6 +25,14 @@ PUBLIC = {
 }
 # Public, but only for POST (GET answers 405).
 PUBLIC_POST_ONLY = {"/accounts/logout/", "/api/screening/evaluate"}
+# Public to whoever holds a link we sent (signed, single-purpose, expiring): anyone else gets a
+# page saying the link cannot be used.
+PUBLIC_WITH_TOKEN = {
+    "/links/visit/stoughton/",
+    "/links/offer/stoughton/",
+    "/links/check-in/stoughton/",
+    "/accounts/password/reset/stoughton/stoughton/",
+}
 
 REFUSED = {401, 403, 404, 405}
 SAMPLE = {
@@ -67,6 +78,10 @@ def test_anonymous_requests_are_refused_unless_public(client, practice, path):
         return
     if path in PUBLIC_POST_ONLY:
         assert response.status_code == 405
+        return
+    if path in PUBLIC_WITH_TOKEN:
+        assert not response.redirect_chain, path
+        assert "cannot be used" in response.content.decode(), path
         return
     if response.redirect_chain:
         assert "login" in response.redirect_chain[-1][0], (path, response.redirect_chain)

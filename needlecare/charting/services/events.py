@@ -9,7 +9,7 @@ from django.utils import timezone
 from needlecare.accounts.models import Role, User
 from needlecare.audit.services import audit_record
 from needlecare.charting.models import AdverseEvent, Notification, TreatmentSession
-from needlecare.charting.services import _checks
+from needlecare.charting.services import _checks, notices
 from needlecare.common.errors import DomainError, validate
 from needlecare.common.time import clinic_zone
 
@@ -41,10 +41,34 @@ def adverse_event_record(*, session: TreatmentSession, by: User, **fields: Any) 
     return event
 
 
+def adverse_event_review(*, event: AdverseEvent, confirmed: bool, by: User) -> AdverseEvent:
+    """A therapist confirms or rejects an event the patient reported; only confirmed events
+    count in the clinic's report."""
+    _checks.clinical(by, "review adverse events")
+    with transaction.atomic():
+        locked = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.review != AdverseEvent.Review.DRAFT:
+            raise DomainError("adverse_event.reviewed", "This event has already been reviewed.")
+        event.review = AdverseEvent.Review.CONFIRMED if confirmed else AdverseEvent.Review.REJECTED
+        event.reviewed_by, event.reviewed_at = by, timezone.now()
+        event.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=by,
+            action="adverse_event.reviewed",
+            target=event,
+            data={"review": event.review},
+            clinic_ids=[event.session.clinic_id],
+        )
+    return event
+
+
 def _alert_admins(session: TreatmentSession, event: AdverseEvent) -> None:
-    admins = User.objects.filter(
-        role=Role.CLINIC_ADMIN, is_active=True, memberships__clinic=session.clinic
-    ).distinct()
+    admins = list(
+        User.objects.filter(
+            role=Role.CLINIC_ADMIN, is_active=True, memberships__clinic=session.clinic
+        ).distinct()
+    )
+    notices.notices_to_staff(notices.STAFF_ADVERSE_EVENT, about=event, users=admins)
     Notification.objects.bulk_create(
         Notification(
             user=admin,

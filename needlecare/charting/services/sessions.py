@@ -18,7 +18,7 @@ from needlecare.audit.services import audit_record
 from needlecare.charting.models import Addendum, NeedlingRecord, TreatmentSession
 from needlecare.charting.muscles import MUSCLE_INFO
 from needlecare.charting.selectors import consent_in_force
-from needlecare.charting.services import _checks
+from needlecare.charting.services import _checks, notices
 from needlecare.common.errors import Conflict, DomainError, validate
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.scheduling.models import Appointment, Status
@@ -311,6 +311,7 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
             data={"billing_code": session_billing_code(session)},
             clinic_ids=[session.clinic_id],
         )
+        notices.notices_signed(session)
     return session
 
 

@@ -85,6 +85,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "NEEDLECARE_DATA_DIR": str(tmp_path),
         "NEEDLECARE_SECRET_KEY": secrets.token_urlsafe(50),
         "NEEDLECARE_ALLOWED_HOSTS": "clinic.example.org",
+        "NEEDLECARE_EMAIL_URL": "smtp://needlecare:secret@mail.example.org:587?tls=1",
         **extra,
     }
 
@@ -95,6 +96,37 @@ def test_production_mode_passes_the_deploy_check_with_no_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_refuses_production_without_an_email_server(tmp_path):
+    env = _production_env(tmp_path)
+    del env["NEEDLECARE_EMAIL_URL"]
+    result = _run("check", "--deploy", "--fail-level", "WARNING", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "NEEDLECARE_EMAIL_URL is not set" in result.stderr
+
+
+def test_the_email_url_configures_the_smtp_server(tmp_path):
+    script = (
+        "from django.conf import settings as s\n"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER,"
+        " s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+    )
+    env = {
+        "NEEDLECARE_DATA_DIR": str(tmp_path),
+        "NEEDLECARE_EMAIL_URL": "smtp://desk%40clinic:p%2Fw@mail.example.org:2525?tls=1",
+    }
+    result = _run("shell", "--no-imports", "-c", script, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "2525",
+        "desk@clinic",
+        "p/w",
+        "True",
+        "False",
+    ]
 
 
 @pytest.mark.parametrize("missing", ["NEEDLECARE_SECRET_KEY", "NEEDLECARE_ALLOWED_HOSTS"])

@@ -62,6 +62,20 @@ def test_the_file_tells_the_patient_whom_to_call_and_to_reconfirm_their_screenin
     assert "https://example.org/screening/" in description
 
 
+def test_the_patients_file_reminds_them_the_day_before_and_two_hours_before():
+    [event] = parse(ical.appointment_file(VISIT, now=NOW)).events
+    alarms = event.walk("VALARM")
+    assert sorted(a.decoded("TRIGGER") for a in alarms) == [
+        -dt.timedelta(days=1),
+        -dt.timedelta(hours=2),
+    ]
+    assert {str(a["ACTION"]) for a in alarms} == {"DISPLAY"}
+    assert all("Stoughton" in str(a["DESCRIPTION"]) for a in alarms)
+    # A therapist's feed carries no alarms: their calendar is theirs to set up.
+    feed = parse(ical.therapist_feed([VISIT], now=NOW, name="Dana Reyes"))
+    assert feed.events[0].walk("VALARM") == []
+
+
 def test_times_carry_the_clinic_zone_with_a_matching_vtimezone():
     calendar = parse(ical.appointment_file(VISIT, now=NOW))
     [event] = calendar.events

@@ -15,6 +15,11 @@ from needlecare.scheduling.services.setup import (
     working_hours_save,
     working_hours_set,
 )
+from needlecare.scheduling.services.visits import (
+    screening_record_for_visits,
+    visit_screening_confirm,
+    waitlist_accept_by_link,
+)
 from needlecare.scheduling.services.waitlist import (
     waitlist_join,
     waitlist_offer_accept,
@@ -30,6 +35,9 @@ __all__ = [
     "appointment_reschedule",
     "appointment_transition",
     "appointment_type_save",
+    "screening_record_for_visits",
+    "visit_screening_confirm",
+    "waitlist_accept_by_link",
     "time_off_save",
     "waitlist_join",
     "waitlist_offer_accept",

@@ -15,7 +15,7 @@ from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.errors import DomainError, NotAllowed
 from needlecare.patients.models import Patient
 from needlecare.scheduling.models import Appointment, AppointmentType, Status
-from needlecare.scheduling.services import _checks
+from needlecare.scheduling.services import _checks, notices
 from needlecare.scheduling.services.waitlist import waitlist_offer_freed_time
 
 
@@ -40,7 +40,7 @@ def appointment_book(
             "booking.bad_status", "A new appointment is requested or confirmed.", field="status"
         )
     with transaction.atomic():
-        return _checks.book(
+        appointment = _checks.book(
             patient=patient,
             clinic=clinic,
             type=type,
@@ -50,6 +50,8 @@ def appointment_book(
             planned_regions=list(dict.fromkeys(planned_regions or [])),
             status=status,
         )
+        notices.notices_booked(appointment)
+    return appointment
 
 
 def appointment_reschedule(
@@ -83,12 +85,14 @@ def appointment_reschedule(
         appointment.blocked_until = slot.end + dt.timedelta(minutes=type.buffer_minutes)
         appointment.screening = screening
         appointment.precautions = precautions
-        return _checks.save(
+        _checks.save(
             appointment,
             by=by,
             action="appointment.rescheduled",
             data={"from": old.isoformat(), "to": slot.start.isoformat(), "therapist": therapist.pk},
         )
+        notices.notices_moved(appointment)
+    return appointment
 
 
 def appointment_cancel(*, appointment: Appointment, reason: str, by: User) -> Appointment:
@@ -106,6 +110,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, by: User) -> Ap
         _checks.save(
             appointment, by=by, action="appointment.cancelled", data={"reason": reason[:200]}
         )
+        notices.notices_cancelled(appointment)
         waitlist_offer_freed_time(appointment=appointment)
     return appointment
 
@@ -165,4 +170,7 @@ def appointment_transition(*, appointment: Appointment, action: str, by: User) -
             if screening is not None:
                 appointment.screening, appointment.precautions = screening, precautions
         appointment.status = after
-        return _checks.save(appointment, by=by, action=f"appointment.{action}", data={})
+        _checks.save(appointment, by=by, action=f"appointment.{action}", data={})
+        if action == "confirm":
+            notices.notices_confirmed(appointment)
+    return appointment

@@ -20,7 +20,7 @@ from needlecare.scheduling.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from needlecare.scheduling.services import _checks
+from needlecare.scheduling.services import _checks, notices
 from needlecare.screening.services import NotCleared, screening_gate
 
 OFFER_HOLD = dt.timedelta(hours=4)
@@ -117,6 +117,7 @@ def waitlist_offer_freed_time(*, appointment: Appointment) -> WaitlistOffer | No
         )
         entry.state = WaitlistEntry.State.OFFERED
         entry.save(update_fields=["state"])
+        notices.notices_offered(offer)
         audit_record(
             actor=None,
             action="waitlist.offered",
@@ -167,6 +168,7 @@ def waitlist_offer_accept(*, offer: WaitlistOffer, by: User) -> Appointment:
             booked_by=by,
             status=Status.CONFIRMED,
         )
+        notices.notices_booked(appointment)
         offer.state = WaitlistOffer.State.ACCEPTED
         offer.appointment = appointment
         offer.save(update_fields=["state", "appointment"])

@@ -5,6 +5,7 @@ front desk and clinic admins (`accounts.access.DESK`).
 """
 
 import datetime as dt
+from collections.abc import Set
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -36,6 +37,8 @@ class Visit:
     precautions: list[str]  # the conditions to take care over, as short labels
     regions: list[str]
     notes: list[tuple[str, str]]  # each precaution with the planned areas it reaches
+    # The patient answered the screening again and it no longer clears the planned areas.
+    screening_changed: bool = False
 
     @property
     def span(self) -> str:
@@ -46,7 +49,9 @@ class Visit:
         return f"{start}–{end}"
 
 
-def visit_of(appointment: Appointment, zone: dt.tzinfo) -> Visit:
+def visit_of(
+    appointment: Appointment, zone: dt.tzinfo, *, flagged: Set[int] = frozenset()
+) -> Visit:
     reasons = appointment.precaution_reasons
     precautions = [CONDITION_INFO[r.code].label for r in reasons]
     notes = [
@@ -61,4 +66,5 @@ def visit_of(appointment: Appointment, zone: dt.tzinfo) -> Visit:
         precautions=list(dict.fromkeys(precautions)),
         regions=[REGION_LABELS.get(r, r) for r in appointment.planned_regions],
         notes=notes,
+        screening_changed=appointment.pk in flagged,
     )

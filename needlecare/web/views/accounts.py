@@ -1,14 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
+from needlecare.outbox.models import Channel
+from needlecare.outbox.services import Recipient, message_queue
 from needlecare.patients.services import patient_register_online
 from needlecare.web.forms import RegistrationForm, attempt
+from needlecare.web.mail.accounts import PASSWORD_RESET
 
 login_view = public(
     auth_views.LoginView.as_view(
@@ -24,6 +30,44 @@ password_change = allow(*ANY_SIGNED_IN)(
 )
 password_change_done = allow(*ANY_SIGNED_IN)(
     auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
+)
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's form, but the message goes through the outbox like every other."""
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The same answer whether or not the address is known: the view never says.
+        with transaction.atomic():
+            for user in self.get_users(self.cleaned_data["email"]):
+                message_queue(
+                    kind=PASSWORD_RESET,
+                    about=user,
+                    to=[Recipient(Channel.EMAIL, user.email, user_id=user.pk)],
+                    key=f"{user.pk}:{timezone.now().isoformat()}",
+                )
+
+
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetRequestForm,
+        template_name="accounts/password_reset.html",
+        success_url=reverse_lazy("password-reset-sent"),
+    )
+)
+password_reset_sent = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("password-reset-complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
 )
 
 

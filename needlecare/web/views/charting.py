@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.charting import selectors, services
-from needlecare.charting.access import access_session
+from needlecare.charting.access import access_adverse_event, access_session
 from needlecare.charting.models import AdverseEvent, TreatmentSession
 from needlecare.charting.report import PUBLISHED, Rate
 from needlecare.charting.selectors import NotConsented
@@ -228,6 +228,7 @@ def _session_page(
         "addenda": selectors.addenda_of(session),
         "addendum_form": addendum_form or AddendumForm(),
         "events": selectors.adverse_events_of_session(session),
+        "check_in": selectors.check_in_of(session),
         "event_form": event_form or AdverseEventForm(initial={"reported_by": "The therapist"}),
     }
     with timezone.override(clinic_zone(session.clinic)):
@@ -335,6 +336,24 @@ def session_adverse_event(request: AuthedRequest, session_id: int) -> HttpRespon
     return _chart_post(
         request, session, form, form_name="event_form", anchor="events-title", write=write
     )
+
+
+@allow(*CLINICAL)
+@require_POST
+def adverse_event_review(request: AuthedRequest, event_id: int) -> HttpResponse:
+    """Confirm or reject an event the patient reported in their check-in."""
+    event = access_adverse_event(request.user, event_id)
+    confirmed = request.POST.get("decision") == "confirm"
+    try:
+        services.adverse_event_review(event=event, confirmed=confirmed, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        verdict = "confirmed" if confirmed else "marked as not an adverse event"
+        messages.success(
+            request, f"The reported {event.get_category_display().lower()} is {verdict}."
+        )
+    return _back(event.session, "events-title")
 
 
 # --- The adverse event report -------------------------------------------------------------------

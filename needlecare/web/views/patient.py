@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.patients.access import access_own_patient
+from needlecare.patients.services import patient_message_preferences_set
 from needlecare.screening.selectors import screening_current
+from needlecare.web.forms import MessagePreferencesForm, attempt
 
 
 @allow(Role.PATIENT)
@@ -12,3 +15,25 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
     context = {"patient": patient, "current": screening_current(patient)}
     return render(request, "patient/dashboard.html", context)
+
+
+@allow(Role.PATIENT)
+def message_preferences(request: AuthedRequest) -> HttpResponse:
+    patient = access_own_patient(request.user)
+    initial = {
+        "by_email": patient.messages_by_email,
+        "by_sms": patient.messages_by_sms,
+        "reminders": patient.reminders_wanted,
+    }
+    form = MessagePreferencesForm(request.POST or None, initial=initial)
+    outcome = attempt(
+        form,
+        lambda: patient_message_preferences_set(
+            patient=patient, by=request.user, **form.cleaned_data
+        ),
+    )
+    if outcome.done:
+        messages.success(request, "Your choices are saved.")
+        return redirect("my-messages")
+    context = {"patient": patient, "form": form}
+    return render(request, "patient/messages.html", context, status=outcome.status)

@@ -155,6 +155,7 @@ def _week_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> di
     monday = day - dt.timedelta(days=day.weekday())
     days = [monday + dt.timedelta(days=n) for n in range(7)]
     appointments = selectors.appointments_for_day(clinic, monday, days=7)
+    flagged = selectors.appointments_screening_changed(appointments)
     hours = selectors.working_hours_on(clinic, list(range(7)))
     therapists = {h.therapist_id: h.therapist for h in hours}
     works = {(h.therapist_id, h.weekday) for h in hours}
@@ -162,7 +163,7 @@ def _week_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> di
         therapists.setdefault(a.therapist_id, a.therapist)
     by_cell: dict[tuple[int, dt.date], list[Visit]] = defaultdict(list)
     for a in appointments:
-        visit = visit_of(a, zone)
+        visit = visit_of(a, zone, flagged=flagged)
         by_cell[a.therapist_id, visit.starts.date()].append(visit)
     return {
         "days": days,
@@ -184,6 +185,7 @@ def _day_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> dic
     """One day: a column per therapist working or booked, a row per ROW minutes."""
     zone = clinic_zone(clinic)
     appointments = selectors.appointments_for_day(clinic, day)
+    flagged = selectors.appointments_screening_changed(appointments)
     hours = selectors.working_hours_on(clinic, [day.weekday()])
     working: dict[int, Therapist] = {}
     windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -193,7 +195,7 @@ def _day_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> dic
     visits: dict[int, list[Visit]] = defaultdict(list)
     for a in appointments:
         working.setdefault(a.therapist_id, a.therapist)
-        visits[a.therapist_id].append(visit_of(a, zone))
+        visits[a.therapist_id].append(visit_of(a, zone, flagged=flagged))
     columns = sorted(working.values(), key=lambda t: t.user.full_name)
     return {
         "therapists": columns,

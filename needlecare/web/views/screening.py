@@ -14,6 +14,7 @@ from needlecare.common.time import clinic_today
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
+from needlecare.scheduling.services import screening_record_for_visits
 from needlecare.screening import selectors, services
 from needlecare.screening.access import access_clearance, access_screening
 from needlecare.screening.letters import SIGNATURES
@@ -34,7 +35,8 @@ CLEARING = (Role.FRONT_DESK, Role.THERAPIST, Role.CLINIC_ADMIN)
 def _questionnaire(request: AuthedRequest, patient: Patient, *, staff: bool) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        screening = services.screening_record(
+        # Through scheduling: a coming visit the new answers no longer clear is flagged at once.
+        screening = screening_record_for_visits(
             patient=patient,
             intake=form.intake(),
             indications=form.cleaned_data["indications"],

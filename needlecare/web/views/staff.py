@@ -14,17 +14,29 @@ from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic
 from needlecare.clinics.selectors import clinic_therapists, clinics_of
 from needlecare.common.time import clinic_today
+from needlecare.outbox.selectors import messages_failed, messages_to_patient
 from needlecare.patients.access import access_patient
 from needlecare.patients.selectors import patients_search
 from needlecare.patients.services import patient_record_viewed, patient_register_by_staff
 from needlecare.screening import selectors as screening_selectors
 from needlecare.web.forms import StaffPatientForm, attempt
+from needlecare.web.mail import KIND_LABELS
 
 
 @allow(*STAFF)
 def home(request: AuthedRequest) -> HttpResponse:
     clinics = clinics_of(request.user)
-    context = {"my_clinics": clinics, "notifications": notifications_unread(request.user)[:20]}
+    failed = (
+        messages_failed(c.pk for c in clinics)[:20]
+        if request.user.role == Role.CLINIC_ADMIN
+        else []
+    )
+    context = {
+        "my_clinics": clinics,
+        "notifications": notifications_unread(request.user)[:20],
+        "failed": failed,
+        "kind_labels": KIND_LABELS,
+    }
     return render(request, "staff/home.html", context)
 
 
@@ -90,6 +102,8 @@ def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
         "screenings": screening_selectors.screenings_of(patient)[:10],
         "current": screening_selectors.screening_current(patient),
         "clearances": screening_selectors.clearances_of(patient),
+        "messages_sent": messages_to_patient(patient.pk),
+        "kind_labels": KIND_LABELS,
     }
     return render(request, "staff/patient_detail.html", context)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import DESK, STAFF, AuthedRequest, allow
 from needlecare.common.time import clinic_zone
+from needlecare.scheduling import selectors
 from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.scheduling.services import (
@@ -62,7 +63,9 @@ def _appointment_page(
     local = timezone.localtime(appointment.starts_at, zone)
     context = {
         "appointment": appointment,
-        "visit": visit_of(appointment, zone),
+        "visit": visit_of(
+            appointment, zone, flagged=selectors.appointments_screening_changed([appointment])
+        ),
         "clinic": appointment.clinic,
         "actions": _actions(role, appointment),
         "desk": role in DESK,
