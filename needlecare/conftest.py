@@ -7,6 +7,7 @@ from needlecare.common.testing.server import (  # noqa: F401 - fixtures for ever
     live_server_url,
     server_environment,
 )
+from needlecare.common.testing.smtp import smtp, smtp_server  # noqa: F401 - a real SMTP server
 
 
 @pytest.fixture(autouse=True)

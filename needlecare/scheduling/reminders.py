@@ -48,6 +48,8 @@ def reminder_at(
     """When to remind a patient of a visit starting at `starts_at`; None for no reminder."""
     if hours <= 0:
         return None
+    # Hours of elapsed time (in UTC), not of wall clock: a night with a clock change counts true.
+    starts_at = starts_at.astimezone(dt.UTC)
     at = earlier_waking(starts_at - dt.timedelta(hours=hours), zone)
     if at < now:
         at = later_waking(now, zone)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from needlecare.outbox.models import Message
@@ -63,10 +65,15 @@ def message_queue(
 
 def messages_cancel(*, about: models.Model, kinds: Iterable[str]) -> int:
     """Call off the queued messages of these kinds about a record (e.g. a cancelled visit's
-    reminder); what has gone out stays as it was."""
+    reminder); what has gone out stays as it was. A called-off message gives up its dedupe
+    key, so the same occasion can be queued again (a visit moved away and back)."""
     return Message.objects.filter(
         target_type=about._meta.label_lower,
         target_id=str(about.pk),
         kind__in=list(kinds),
         state=Message.State.QUEUED,
-    ).update(state=Message.State.CANCELLED, claimed_until=None)
+    ).update(
+        state=Message.State.CANCELLED,
+        claimed_until=None,
+        dedupe_key=Concat(Value("cancelled:"), Cast("id", output_field=CharField())),
+    )

@@ -100,14 +100,15 @@ def message_deliver(
     return Message.State.SENT
 
 
-def messages_send_due(*, limit: int | None = None) -> Counter[str]:
-    """Send due messages until none is left (or `limit` were tried); counts by outcome."""
+def messages_send_due(*, limit: int | None = None, now: dt.datetime | None = None) -> Counter[str]:
+    """Send due messages until none is left (or `limit` were tried); counts by outcome.
+    `now` is when to count as now for what is due (the clock, unless a test says)."""
     outcomes: Counter[str] = Counter()
     connection = _opened(get_connection())
     sms = sms_backend()
     try:
         while limit is None or sum(outcomes.values()) < limit:
-            message = message_claim()
+            message = message_claim(now=now)
             if message is None:
                 break
             outcome = message_deliver(message, connection=connection, sms=sms)
