@@ -3,6 +3,7 @@ sends arrives here over TCP, exactly as it would at a mail server."""
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[SmtpServer]:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd narrates every command
     server = SmtpServer("127.0.0.1", _free_port())
     controller = Controller(server, hostname=server.host, port=server.port)
     controller.start()
