@@ -160,6 +160,7 @@ def test_a_forgotten_password_is_reset_through_a_link_that_works_once(client, pr
     )
     assert "Your password is changed" in text(done)
     assert User.objects.get(pk=user.pk).check_password(new)
+    assert AuditEvent.objects.filter(action="user.password_reset", actor=user).count() == 1
     reused = client.get(url, follow=True)
     assert "cannot be used" in text(reused)
     client.logout()

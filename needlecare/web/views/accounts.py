@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
+from needlecare.accounts.models import User
+from needlecare.audit.services import audit_record
 from needlecare.outbox.models import Channel
 from needlecare.outbox.services import Recipient, message_queue
 from needlecare.patients.services import patient_register_online
@@ -48,6 +50,16 @@ class PasswordResetRequestForm(PasswordResetForm):
                 )
 
 
+class PasswordResetSetForm(SetPasswordForm):
+    """Django's form; the reset, done through the link in a message, is audited."""
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user: User = super().save(commit=commit)
+            audit_record(actor=user, action="user.password_reset", target=user)
+        return user
+
+
 password_reset = public(
     auth_views.PasswordResetView.as_view(
         form_class=PasswordResetRequestForm,
@@ -60,6 +72,7 @@ password_reset_sent = public(
 )
 password_reset_confirm = public(
     auth_views.PasswordResetConfirmView.as_view(
+        form_class=PasswordResetSetForm,
         template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("password-reset-complete"),
     )
