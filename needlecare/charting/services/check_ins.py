@@ -3,11 +3,11 @@ they imply, and an alert at once for a red flag."""
 
 from django.db import IntegrityError, transaction
 
-from needlecare.accounts.models import Role, User
 from needlecare.audit.services import audit_record
 from needlecare.charting.links import CHECK_IN
 from needlecare.charting.models import AdverseEvent, CheckIn, Notification, TreatmentSession
 from needlecare.charting.services import notices
+from needlecare.clinics.selectors import clinic_admins
 from needlecare.common.errors import DomainError
 from needlecare.outbox.links import LinkRefused, link_use
 
@@ -32,10 +32,7 @@ def _drafts(answers: CheckIn) -> list[Draft]:
 
 def _alert(session: TreatmentSession, event: AdverseEvent) -> None:
     """A red flag: the therapist and the clinic's admins, by email and in the app."""
-    admins = User.objects.filter(
-        role=Role.CLINIC_ADMIN, is_active=True, memberships__clinic=session.clinic
-    ).distinct()
-    people = [session.therapist.user, *admins]
+    people = [session.therapist.user, *clinic_admins(session.clinic)]
     notices.notices_to_staff(notices.STAFF_RED_FLAG, about=event, users=people)
     Notification.objects.bulk_create(
         Notification(

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from needlecare.accounts.models import Role, User
+from needlecare.accounts.models import User
 from needlecare.audit.services import audit_record
 from needlecare.charting.models import AdverseEvent, Notification, TreatmentSession
 from needlecare.charting.services import _checks, notices
+from needlecare.clinics.selectors import clinic_admins
 from needlecare.common.errors import DomainError, validate
 from needlecare.common.time import clinic_zone
 
@@ -63,11 +64,7 @@ def adverse_event_review(*, event: AdverseEvent, confirmed: bool, by: User) -> A
 
 
 def _alert_admins(session: TreatmentSession, event: AdverseEvent) -> None:
-    admins = list(
-        User.objects.filter(
-            role=Role.CLINIC_ADMIN, is_active=True, memberships__clinic=session.clinic
-        ).distinct()
-    )
+    admins = list(clinic_admins(session.clinic))
     notices.notices_to_staff(notices.STAFF_ADVERSE_EVENT, about=event, users=admins)
     Notification.objects.bulk_create(
         Notification(
