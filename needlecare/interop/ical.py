@@ -6,11 +6,12 @@ patient's initials and nothing else about the patient, so the feed cannot leak w
 """
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from icalendar import Alarm, Calendar, Event, vDuration
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from icalendar.enums import STATUS
 
 PRODID = "-//needlecare//Appointments 1.0//EN"
@@ -141,7 +142,14 @@ def _calendar(
         # VTIMEZONEs cover whole years around the events, so they stay small but complete.
         first = min(v.starts_at for v in visits).year - 1
         last = max(v.ends_at for v in visits).year + 2
-        calendar.add_missing_timezones(
-            first_date=dt.date(first, 1, 1), last_date=dt.date(last, 1, 1)
-        )
+        for tzid in sorted(calendar.get_missing_tzids()):
+            calendar.subcomponents.insert(0, _timezone(tzid, first, last))
     return calendar
+
+
+@functools.lru_cache(maxsize=32)
+def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A zone's VTIMEZONE over whole years; built once (it is never changed once built)."""
+    return Timezone.from_tzid(
+        tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1)
+    )

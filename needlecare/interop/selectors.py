@@ -95,10 +95,16 @@ def _visit(appointment: Appointment, sequence: int) -> ical.Visit:
 
 
 def appointment_calendar(
-    appointment: Appointment, *, now: dt.datetime, screening_url: str = ""
+    appointment: Appointment,
+    *,
+    now: dt.datetime,
+    screening_url: str = "",
+    sequence: int | None = None,
 ) -> bytes:
-    """One appointment as an .ics file for the patient's calendar."""
-    sequence = appointment_sequences([appointment.pk]).get(appointment.pk, 0)
+    """One appointment as an .ics file for the patient's calendar (`sequence`: its revision
+    count, when the caller has read it already)."""
+    if sequence is None:
+        sequence = appointment_sequences([appointment.pk]).get(appointment.pk, 0)
     return ical.appointment_file(
         _visit(appointment, sequence), now=now, screening_url=screening_url
     )

@@ -11,19 +11,34 @@ from needlecare.outbox.channels import Rendered
 from needlecare.outbox.models import Message
 
 Renderer = Callable[[Message], Rendered | None]
+# Reads, in one go, what a batch of messages of one kind will need (e.g. their appointments).
+Prefetch = Callable[[list[Message]], None]
 _RENDERERS: dict[str, Renderer] = {}
+_PREFETCHES: dict[str, Prefetch] = {}
 
 
-def renders(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register the renderer of one kind of message."""
+def renders(kind: str, *, prefetch: Prefetch | None = None) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of one kind of message (and, optionally, its batch read)."""
 
     def register(renderer: Renderer) -> Renderer:
         if kind in _RENDERERS:
             raise ValueError(f"{kind!r} already has a renderer")
         _RENDERERS[kind] = renderer
+        if prefetch is not None:
+            _PREFETCHES[kind] = prefetch
         return renderer
 
     return register
+
+
+def prefetch(messages: list[Message]) -> None:
+    """Let each kind read what its messages in this batch need, in one query per kind."""
+    by_kind: dict[str, list[Message]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message)
+    for kind, group in by_kind.items():
+        if kind in _PREFETCHES:
+            _PREFETCHES[kind](group)
 
 
 def render(message: Message) -> Rendered | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from needlecare.accounts.models import User
 from needlecare.charting.models import AdverseEvent, TreatmentSession
 from needlecare.common.time import clinic_zone
-from needlecare.outbox.services import message_queue
+from needlecare.outbox.services import Occasion, message_queue, messages_queue
 from needlecare.patients.selectors import patient_recipients, staff_recipients
 from needlecare.scheduling.reminders import later_waking
 
@@ -21,17 +21,21 @@ STAFF_RED_FLAG = "staff.red_flag"
 
 def notices_signed(session: TreatmentSession) -> None:
     """Aftercare now; the check-in a day on (in waking hours). Both are safety messages."""
-    to = patient_recipients(session.patient, safety=True)
+    to = tuple(patient_recipients(session.patient, safety=True))
     clinic = session.clinic
-    message_queue(kind=AFTERCARE, about=session, to=to, key=str(session.pk), clinic_id=clinic.pk)
     ask_at = (session.signed_at or timezone.now()) + dt.timedelta(hours=clinic.check_in_hours)
-    message_queue(
-        kind=CHECK_IN,
-        about=session,
-        to=to,
-        key=str(session.pk),
-        send_after=later_waking(ask_at, clinic_zone(clinic)),
-        clinic_id=clinic.pk,
+    messages_queue(
+        [
+            Occasion(AFTERCARE, session, to, key=str(session.pk), clinic_id=clinic.pk),
+            Occasion(
+                CHECK_IN,
+                session,
+                to,
+                key=str(session.pk),
+                send_after=later_waking(ask_at, clinic_zone(clinic)),
+                clinic_id=clinic.pk,
+            ),
+        ]
     )
 
 

@@ -1,10 +1,12 @@
-"""Sending what is due, one message at a time.
+"""Sending what is due.
 
-A sender claims one due message in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so
-two senders pass each other by; SQLite: an IMMEDIATE transaction, so they take turns) and holds
-it for a lease; writes and sends it outside any transaction; then marks it sent. A sender
-killed between sending and marking leaves one message whose lease runs out and which is sent
-again: one message, never a batch. A failure is retried with backoff, then marked failed.
+A sender claims a batch of due messages in a short transaction (PostgreSQL: FOR UPDATE SKIP
+LOCKED, so two senders pass each other by; SQLite: an IMMEDIATE transaction, so they take
+turns) and holds them for a lease; then, one at a time and outside any transaction, writes and
+sends each and marks it sent. A sender killed between sending a message and marking it leaves
+that one message sent but unmarked, and it goes out again when the lease runs out; the rest of
+its batch was never sent, so it is simply claimed again: one message resent, never a batch. A
+failure is retried with backoff, then marked failed.
 """
 
 import datetime as dt
@@ -15,14 +17,15 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from needlecare.outbox.channels import SmsBackend, send_email, sms_backend
 from needlecare.outbox.models import Channel, Message
-from needlecare.outbox.rendering import render
+from needlecare.outbox.rendering import prefetch, render
 
 LEASE = dt.timedelta(minutes=5)
+BATCH = 20
 # The wait before each retry; after the last, the message is marked failed.
 BACKOFF = (
     dt.timedelta(minutes=1),
@@ -33,8 +36,8 @@ BACKOFF = (
 log = logging.getLogger(__name__)
 
 
-def message_claim(*, now: dt.datetime | None = None) -> Message | None:
-    """Take the next due message for this sender, or None when nothing is due."""
+def messages_claim(*, now: dt.datetime | None = None, limit: int = BATCH) -> list[Message]:
+    """Take up to `limit` due messages for this sender (oldest due first)."""
     now = now or timezone.now()
     with transaction.atomic():
         due = (
@@ -44,13 +47,23 @@ def message_claim(*, now: dt.datetime | None = None) -> Message | None:
         )
         if db.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        message = due.first()
-        if message is None:
-            return None
-        message.claimed_until = now + LEASE
+        batch = list(due[:limit])
+        if not batch:
+            return []
+        until = now + LEASE
+        Message.objects.filter(pk__in=[m.pk for m in batch]).update(
+            claimed_until=until, attempts=F("attempts") + 1
+        )
+    for message in batch:
+        message.claimed_until = until
         message.attempts += 1
-        message.save(update_fields=["claimed_until", "attempts"])
-    return message
+    return batch
+
+
+def message_claim(*, now: dt.datetime | None = None) -> Message | None:
+    """Take the next due message for this sender, or None when nothing is due."""
+    batch = messages_claim(now=now, limit=1)
+    return batch[0] if batch else None
 
 
 def _failed(message: Message, error: str, now: dt.datetime) -> str:
@@ -108,14 +121,17 @@ def messages_send_due(*, limit: int | None = None, now: dt.datetime | None = Non
     sms = sms_backend()
     try:
         while limit is None or sum(outcomes.values()) < limit:
-            message = message_claim(now=now)
-            if message is None:
+            room = BATCH if limit is None else min(BATCH, limit - sum(outcomes.values()))
+            batch = messages_claim(now=now, limit=room)
+            if not batch:
                 break
-            outcome = message_deliver(message, connection=connection, sms=sms)
-            outcomes[outcome] += 1
-            if outcome not in (Message.State.SENT, Message.State.CANCELLED):
-                connection.close()  # a broken SMTP connection is not reused
-                _opened(connection)
+            prefetch(batch)
+            for message in batch:
+                outcome = message_deliver(message, connection=connection, sms=sms)
+                outcomes[outcome] += 1
+                if outcome not in (Message.State.SENT, Message.State.CANCELLED):
+                    connection.close()  # a broken SMTP connection is not reused
+                    _opened(connection)
     finally:
         connection.close()
     return outcomes

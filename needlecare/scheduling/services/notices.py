@@ -7,7 +7,7 @@ What each says is written when it is sent (`web.mail`); here is who gets which, 
 from django.utils import timezone
 
 from needlecare.common.time import clinic_zone
-from needlecare.outbox.services import message_queue, messages_cancel
+from needlecare.outbox.services import Occasion, message_queue, messages_cancel, messages_queue
 from needlecare.patients.selectors import patient_recipients
 from needlecare.scheduling.models import Appointment, WaitlistOffer
 from needlecare.scheduling.reminders import reminder_at
@@ -20,7 +20,8 @@ REMINDER = "appointment.reminder"
 OFFERED = "waitlist.offered"
 
 
-def _queue_reminder(appointment: Appointment) -> None:
+def _reminder(appointment: Appointment) -> list[Occasion]:
+    """The visit's reminder, when there is time for one."""
     clinic = appointment.clinic
     at = reminder_at(
         appointment.starts_at,
@@ -29,23 +30,25 @@ def _queue_reminder(appointment: Appointment) -> None:
         now=timezone.now(),
     )
     if at is None:
-        return
-    message_queue(
-        kind=REMINDER,
-        about=appointment,
-        to=patient_recipients(appointment.patient, reminder=True),
-        key=f"{appointment.pk}:{appointment.starts_at.isoformat()}",
-        send_after=at,
-        clinic_id=clinic.pk,
-        context={"starts_at": appointment.starts_at.isoformat()},
-    )
+        return []
+    return [
+        Occasion(
+            kind=REMINDER,
+            about=appointment,
+            to=tuple(patient_recipients(appointment.patient, reminder=True)),
+            key=f"{appointment.pk}:{appointment.starts_at.isoformat()}",
+            send_after=at,
+            clinic_id=clinic.pk,
+            context={"starts_at": appointment.starts_at.isoformat()},
+        )
+    ]
 
 
-def _notice(appointment: Appointment, kind: str, key: str) -> None:
-    message_queue(
+def _notice(appointment: Appointment, kind: str, key: str) -> Occasion:
+    return Occasion(
         kind=kind,
         about=appointment,
-        to=patient_recipients(appointment.patient),
+        to=tuple(patient_recipients(appointment.patient)),
         key=key,
         clinic_id=appointment.clinic_id,
         context={"starts_at": appointment.starts_at.isoformat()},
@@ -53,28 +56,27 @@ def _notice(appointment: Appointment, kind: str, key: str) -> None:
 
 
 def notices_booked(appointment: Appointment) -> None:
-    """A new booking: the confirmation now, the reminder before the visit."""
-    _notice(appointment, BOOKED, str(appointment.pk))
-    _queue_reminder(appointment)
+    """A new booking: the confirmation now, the reminder before the visit (one INSERT)."""
+    messages_queue([_notice(appointment, BOOKED, str(appointment.pk)), *_reminder(appointment)])
 
 
 def notices_moved(appointment: Appointment) -> None:
     """A move: the old reminder is called off; a change notice now and a reminder for the new
     time."""
     messages_cancel(about=appointment, kinds=[REMINDER])
-    _notice(appointment, MOVED, f"{appointment.pk}:{timezone.now().isoformat()}")
-    _queue_reminder(appointment)
+    moved = _notice(appointment, MOVED, f"{appointment.pk}:{timezone.now().isoformat()}")
+    messages_queue([moved, *_reminder(appointment)])
 
 
 def notices_confirmed(appointment: Appointment) -> None:
     """A request the front desk confirmed: the patient hears it is booked."""
-    _notice(appointment, CONFIRMED, str(appointment.pk))
+    messages_queue([_notice(appointment, CONFIRMED, str(appointment.pk))])
 
 
 def notices_cancelled(appointment: Appointment) -> None:
     """A cancellation: no reminder any more, and a cancellation notice."""
     messages_cancel(about=appointment, kinds=[REMINDER, BOOKED, MOVED])
-    _notice(appointment, CANCELLED, str(appointment.pk))
+    messages_queue([_notice(appointment, CANCELLED, str(appointment.pk))])
 
 
 def notices_offered(offer: WaitlistOffer) -> None:

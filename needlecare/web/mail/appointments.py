@@ -3,7 +3,7 @@ screening re-check for dry needling), and waitlist offers."""
 
 from django.utils import timezone
 
-from needlecare.interop.selectors import appointment_calendar
+from needlecare.interop.selectors import appointment_calendar, appointment_sequences
 from needlecare.outbox.channels import Attachment, Rendered
 from needlecare.outbox.links import link_make
 from needlecare.outbox.models import Message
@@ -16,16 +16,36 @@ from needlecare.web.mail.layout import Letter, absolute, when, written
 UPCOMING = (Status.REQUESTED, Status.CONFIRMED)
 
 
-def _appointment(message: Message) -> Appointment | None:
-    return (
-        Appointment.objects.select_related("patient", "clinic", "type", "therapist__user", "room")
-        .filter(pk=message.target_id)
-        .first()
+RELATED = ("patient", "clinic", "type", "therapist__user", "room")
+# A sender's batch of appointment messages, read in two queries by `_prefetch` (the messages'
+# appointments and their calendar revisions), by message id; each renderer takes its own.
+_BATCH: dict[int, tuple[Appointment, int]] = {}
+
+
+def _prefetch(messages: list[Message]) -> None:
+    ids = {int(m.target_id) for m in messages}
+    appointments = Appointment.objects.select_related(*RELATED).in_bulk(ids)
+    sequences = appointment_sequences(ids)
+    if len(_BATCH) > 10_000:
+        _BATCH.clear()  # left by messages never written: never let it grow
+    for message in messages:
+        found = appointments.get(int(message.target_id))
+        if found is not None:
+            _BATCH[message.pk] = (found, sequences.get(found.pk, 0))
+
+
+def _appointment(message: Message) -> tuple[Appointment | None, int | None]:
+    """The message's appointment as it is now (and its calendar revision, if read already)."""
+    if message.pk in _BATCH:
+        return _BATCH.pop(message.pk)
+    appointment = Appointment.objects.select_related(*RELATED).filter(pk=message.target_id).first()
+    return appointment, None
+
+
+def _calendar_file(appointment: Appointment, sequence: int | None) -> tuple[Attachment, ...]:
+    ics = appointment_calendar(
+        appointment, now=timezone.now(), screening_url=absolute("screening"), sequence=sequence
     )
-
-
-def _calendar_file(appointment: Appointment) -> tuple[Attachment, ...]:
-    ics = appointment_calendar(appointment, now=timezone.now(), screening_url=absolute("screening"))
     return (Attachment(f"appointment-{appointment.pk}.ics", ics, "text/calendar"),)
 
 
@@ -46,7 +66,7 @@ def _change_line(appointment: Appointment) -> str:
 
 
 def _booked(message: Message, *, confirmed: bool) -> Rendered | None:
-    appointment = _appointment(message)
+    appointment, sequence = _appointment(message)
     if appointment is None or appointment.status not in UPCOMING:
         return None
     requested = appointment.status == Status.REQUESTED and not confirmed
@@ -70,24 +90,24 @@ def _booked(message: Message, *, confirmed: bool) -> Rendered | None:
         ),
         clinic=clinic,
         actions=(("Your appointments", absolute("my-appointments")),),
-        attachments=_calendar_file(appointment),
+        attachments=_calendar_file(appointment, sequence),
     )
     return written(letter)
 
 
-@renders(notices.BOOKED)
+@renders(notices.BOOKED, prefetch=_prefetch)
 def booked(message: Message) -> Rendered | None:
     return _booked(message, confirmed=False)
 
 
-@renders(notices.CONFIRMED)
+@renders(notices.CONFIRMED, prefetch=_prefetch)
 def confirmed(message: Message) -> Rendered | None:
     return _booked(message, confirmed=True)
 
 
-@renders(notices.MOVED)
+@renders(notices.MOVED, prefetch=_prefetch)
 def moved(message: Message) -> Rendered | None:
-    appointment = _appointment(message)
+    appointment, sequence = _appointment(message)
     if appointment is None or appointment.status not in UPCOMING:
         return None
     clinic = appointment.clinic
@@ -102,14 +122,14 @@ def moved(message: Message) -> Rendered | None:
         ),
         clinic=clinic,
         actions=(("Your appointments", absolute("my-appointments")),),
-        attachments=_calendar_file(appointment),
+        attachments=_calendar_file(appointment, sequence),
     )
     return written(letter)
 
 
-@renders(notices.CANCELLED)
+@renders(notices.CANCELLED, prefetch=_prefetch)
 def cancelled(message: Message) -> Rendered | None:
-    appointment = _appointment(message)
+    appointment, _ = _appointment(message)
     if appointment is None or appointment.status != Status.CANCELLED:
         return None
     clinic = appointment.clinic
@@ -127,9 +147,9 @@ def cancelled(message: Message) -> Rendered | None:
     return written(letter)
 
 
-@renders(notices.REMINDER)
+@renders(notices.REMINDER, prefetch=_prefetch)
 def reminder(message: Message) -> Rendered | None:
-    appointment = _appointment(message)
+    appointment, _ = _appointment(message)
     if (
         appointment is None
         or appointment.status not in UPCOMING
