@@ -139,9 +139,9 @@ def _calendar(
     for event in events:
         calendar.add_component(event)
     if visits:
-        # VTIMEZONEs cover whole years around the events, so they stay small but complete.
-        first = min(v.starts_at for v in visits).year - 1
-        last = max(v.ends_at for v in visits).year + 2
+        # VTIMEZONEs cover the whole years the events fall in, so they stay small but complete.
+        first = min(v.starts_at for v in visits).year
+        last = max(v.ends_at for v in visits).year + 1
         for tzid in sorted(calendar.get_missing_tzids()):
             calendar.subcomponents.insert(0, _timezone(tzid, first, last))
     return calendar
