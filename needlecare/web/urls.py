@@ -54,4 +54,6 @@ urlpatterns = [
     path("", include("needlecare.web.urls_charting")),
     path("", include("needlecare.interop.urls")),
     path("", include("needlecare.web.urls_messages")),
+    path("", include("needlecare.web.urls_today")),
+    path("", include("needlecare.web.urls_staff_admin")),
 ]
