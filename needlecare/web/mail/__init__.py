@@ -5,9 +5,17 @@ goes out, through one text and one HTML layout (`layout`)."""
 from needlecare.charting.services import notices as charting
 from needlecare.scheduling.services import notices as scheduling
 from needlecare.scheduling.services.visits import SCREENING_CHANGED
-from needlecare.web.mail import accounts, appointments, care, staff
+from needlecare.web.mail import accounts, appointments, care, invitations, patients, staff
 
-__all__ = ["KIND_LABELS", "accounts", "appointments", "care", "staff"]
+__all__ = [
+    "KIND_LABELS",
+    "accounts",
+    "appointments",
+    "care",
+    "invitations",
+    "patients",
+    "staff",
+]
 
 # How staff pages name each kind of message.
 KIND_LABELS = {
@@ -24,4 +32,6 @@ KIND_LABELS = {
     SCREENING_CHANGED: "Screening changed alert",
     staff.CREDENTIALS_DIGEST: "Credentials digest",
     accounts.PASSWORD_RESET: "Password reset",
+    **invitations.LABELS,
+    **patients.LABELS,
 }
