@@ -152,6 +152,9 @@ class TreatmentSession(models.Model):
     rescreened = models.BooleanField(
         default=False, help_text="False: the patient confirmed no changes since the screening."
     )
+    late_reason = models.TextField(
+        blank=True, help_text="Why the record was opened after the day of the visit."
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
     position = models.CharField(max_length=12, choices=Position.choices, blank=True)

@@ -62,9 +62,15 @@ def session_billing_code(session: TreatmentSession) -> str | None:
 
 
 def session_open(
-    *, appointment: Appointment, regions: list[str], by: User, no_changes_confirmed: bool
+    *,
+    appointment: Appointment,
+    regions: list[str],
+    by: User,
+    no_changes_confirmed: bool,
+    late_reason: str = "",
 ) -> TreatmentSession:
-    """Open the treatment record of a checked-in dry needling appointment, after every gate."""
+    """Open the treatment record of a checked-in dry needling appointment, after every gate:
+    on the day of the visit, or later only with the reason it is recorded late."""
     _checks.own_therapist(appointment, by)
     if not appointment.type.needs_certification:
         raise DomainError(
@@ -74,7 +80,13 @@ def session_open(
     regions = list(dict.fromkeys(regions))
     try:
         with transaction.atomic():
-            return _open(appointment, regions, by=by, no_changes_confirmed=no_changes_confirmed)
+            return _open(
+                appointment,
+                regions,
+                by=by,
+                no_changes_confirmed=no_changes_confirmed,
+                late_reason=late_reason.strip(),
+            )
     except IntegrityError as exc:
         # The one-to-one on the appointment: another request opened it since the check.
         raise Conflict("session.already_open", ALREADY_OPEN) from exc
@@ -83,8 +95,31 @@ def session_open(
 ALREADY_OPEN = "This appointment's treatment record is already open."
 
 
+def _check_day(appointment: Appointment, late_reason: str) -> None:
+    """The record opens on the visit's day (clinic time); after it, only with a reason."""
+    today = clinic_today(appointment.clinic)
+    day = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic)).date()
+    if today < day:
+        raise Conflict(
+            "session.before_visit_day",
+            f"The treatment record opens on the day of the visit, {day:%A, %B} {day.day}.",
+        )
+    if today > day and not late_reason:
+        raise DomainError(
+            "session.late_needs_reason",
+            f"The visit was on {day:%A, %B} {day.day}: to record it now, say why it is "
+            "recorded late.",
+            field="late_reason",
+        )
+
+
 def _open(
-    appointment: Appointment, regions: list[str], *, by: User, no_changes_confirmed: bool
+    appointment: Appointment,
+    regions: list[str],
+    *,
+    by: User,
+    no_changes_confirmed: bool,
+    late_reason: str,
 ) -> TreatmentSession:
     status = (
         Appointment.objects.select_for_update()
@@ -97,8 +132,17 @@ def _open(
         )
     if TreatmentSession.objects.filter(appointment=appointment).exists():
         raise DomainError("session.already_open", ALREADY_OPEN)
+    _check_day(appointment, late_reason)
     _checks.certified_today(appointment)
     cleared = screening_gate(patient=appointment.patient, regions=regions)
+    planned = list(appointment.planned_regions)
+    if planned and not all(cleared.screening.decision.clears(r) for r in planned):
+        raise Conflict(
+            "session.screening_changed",
+            "The patient's current screening no longer clears every area planned for this "
+            "visit. Resolve it first: record a physician's clearance, screen again with the "
+            "patient, or book the visit for the areas that are cleared.",
+        )
     today = clinic_today(appointment.clinic)
     zone = clinic_zone(appointment.clinic)
     screened_today = timezone.localtime(cleared.screening.entered_at, zone).date() == today
@@ -123,12 +167,18 @@ def _open(
         screening=cleared.screening,
         consent=consent,
         rescreened=screened_today,
+        late_reason=late_reason,
     )
     audit_record(
         actor=by,
         action="session.opened",
         target=session,
-        data={"regions": regions, "screening": cleared.screening.pk, "consent": consent.pk},
+        data={
+            "regions": regions,
+            "screening": cleared.screening.pk,
+            "consent": consent.pk,
+            **({"late": late_reason} if late_reason else {}),
+        },
         clinic_ids=[appointment.clinic_id],
     )
     return session

@@ -18,14 +18,16 @@ SESSIONS = 6
 DANA = "dana.reyes@demo.needlecare.test"
 
 # Open sessions in the upper back (thorax) for fresh patients, each screened, consented (thorax
-# included) and checked in with Dana on a Wednesday five weeks on.
+# included) and checked in with Dana on a Wednesday five weeks on: the script travels to that
+# morning, as check-in and the record's opening happen only on the visit's day.
 SETUP = """
 import datetime as dt, json
+import time_machine
 from needlecare.accounts.models import User
 from needlecare.charting.selectors import consent_document_current
 from needlecare.charting.services import consent_countersign, consent_sign, session_open
 from needlecare.clinics.models import Clinic, Therapist
-from needlecare.common.time import clinic_today
+from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.services import patient_register_by_staff
 from needlecare.scheduling.models import AppointmentType
 from needlecare.scheduling.selectors import slots_for
@@ -40,6 +42,9 @@ kind = AppointmentType.objects.get(clinic=clinic, code="dry-needling")
 document = consent_document_current(clinic)
 today = clinic_today(clinic)
 day = today + dt.timedelta(days=(2 - today.weekday()) % 7 + 35)
+morning = dt.datetime.combine(day, dt.time(7, 0), tzinfo=clinic_zone(clinic))
+traveller = time_machine.travel(morning, tick=True)
+traveller.start()
 sessions = []
 for n in range({sessions}):
     patient = patient_register_by_staff(
@@ -61,6 +66,7 @@ for n in range({sessions}):
     session = session_open(appointment=appointment, regions=["upper_back"], by=dana.user,
                            no_changes_confirmed=True)
     sessions.append(session.pk)
+traveller.stop()
 print(json.dumps(sessions))
 """
 

@@ -7,6 +7,7 @@ import pytest
 
 from needlecare.charting.models import Consent, ConsentDocument
 from needlecare.charting.services import consent_countersign, consent_document_publish, consent_sign
+from needlecare.common.testing.clock import on_the_day
 from needlecare.common.testing.schedule import Schedule
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_book, appointment_transition
@@ -55,7 +56,8 @@ def sign(schedule, document, *, thorax=False, countersign=True):
 
 
 def book_and_check_in(schedule, *, days=0):
-    """A dry needling appointment with Dana at 9:00, days after the schedule's Monday."""
+    """A dry needling appointment with Dana at 9:00, days after the schedule's Monday, checked
+    in; call it on that day (see clock.on_the_day): check-in is only on the visit's day."""
     p = schedule.practice
     appointment = appointment_book(
         patient=p.patient,
@@ -72,19 +74,23 @@ def book_and_check_in(schedule, *, days=0):
 
 @pytest.fixture
 def visit(schedule):
-    """A screened, consented patient checked in for a dry needling visit with Dana today."""
+    """A screened, consented patient checked in for a dry needling visit with Dana today: the
+    test runs on the schedule's Monday, from 8:00 clinic time, the clock ticking."""
     p = schedule.practice
-    schedule.screen(None, "diabetes", regions=("neck", "upper_back", "low_back", "shoulder_left"))
-    document = consent_document_publish(
-        clinic=p.stoughton, title="Consent to dry needling", body=CONSENT_TEXT, by=p.admin
-    )
-    consent = sign(schedule, document)
-    return Visit(
-        schedule=schedule,
-        document=document,
-        consent=consent,
-        appointment=book_and_check_in(schedule),
-    )
+    with on_the_day(schedule):
+        schedule.screen(
+            None, "diabetes", regions=("neck", "upper_back", "low_back", "shoulder_left")
+        )
+        document = consent_document_publish(
+            clinic=p.stoughton, title="Consent to dry needling", body=CONSENT_TEXT, by=p.admin
+        )
+        consent = sign(schedule, document)
+        yield Visit(
+            schedule=schedule,
+            document=document,
+            consent=consent,
+            appointment=book_and_check_in(schedule),
+        )
 
 
 NEEDLE = {

@@ -17,6 +17,7 @@ from needlecare.charting.services import (
     session_update,
 )
 from needlecare.common.testing.charting import NEEDLE, book_and_check_in
+from needlecare.common.testing.clock import on_the_day
 from needlecare.outcomes.models import MeasureResponse
 
 # (days after the first visit, muscles as (code, side)) for each signed session
@@ -76,9 +77,12 @@ def course(visit):
     """Three signed sessions a week apart with their muscles, and NDI and NPRS scores."""
     sessions = []
     for n, (days, muscles) in enumerate(COURSE):
-        appointment = visit.appointment if n == 0 else book_and_check_in(visit.schedule, days=days)
         plan = "Two more sessions, then review.\n\nHome exercise: chin tucks twice a day."
-        session = treat(visit, appointment, muscles, plan=plan if n == len(COURSE) - 1 else "")
+        with on_the_day(visit.schedule, days=days):
+            appointment = (
+                visit.appointment if n == 0 else book_and_check_in(visit.schedule, days=days)
+            )
+            session = treat(visit, appointment, muscles, plan=plan if n == len(COURSE) - 1 else "")
         when = visit.schedule.at(9, days=days)
         TreatmentSession.objects.filter(pk=session.pk).update(opened_at=when, signed_at=when)
         sessions.append(session)

@@ -202,6 +202,19 @@ def book(
     )
 
 
+def check_visit_day(appointment: Appointment) -> None:
+    """A patient is checked in on the visit's own day, in the clinic's time."""
+    today = local(appointment.clinic, timezone.now()).date()
+    day = local(appointment.clinic, appointment.starts_at).date()
+    if today != day:
+        when = "opens on" if today < day else "was for"
+        raise Conflict(
+            "appointment.check_in_day",
+            f"Check-in {when} the day of the visit, {day:%A, %B} {day.day}.",
+            {"visit_day": day.isoformat()},
+        )
+
+
 def check_changeable(appointment: Appointment, verb: str) -> None:
     """Only a requested or confirmed appointment can be moved or cancelled."""
     if appointment.status not in (Status.REQUESTED, Status.CONFIRMED):

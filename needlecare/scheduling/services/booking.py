@@ -149,6 +149,8 @@ def appointment_transition(*, appointment: Appointment, action: str, by: User) -
     before, after = TRANSITIONS[action]
     with transaction.atomic():
         _checks.lock(appointment)
+        if action == "check_in":
+            _checks.check_visit_day(appointment)
         if appointment.status != before:
             raise DomainError(
                 "appointment.wrong_status",

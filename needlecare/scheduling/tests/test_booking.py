@@ -7,6 +7,7 @@ import pytest
 from needlecare.audit.selectors import audit_events_for_target
 from needlecare.clinics.models import Closure, Credential
 from needlecare.common.errors import Conflict, DomainError
+from needlecare.common.testing.clock import on_the_day
 from needlecare.common.testing.factories import PatientFactory, TherapistFactory
 from needlecare.scheduling.models import Appointment, Status, TimeOff
 from needlecare.scheduling.services import (
@@ -269,8 +270,9 @@ def test_statuses_move_forward_only(schedule):
     by = schedule.practice.front_desk
     with pytest.raises(DomainError, match="Only a checked in"):
         appointment_transition(appointment=appointment, action="complete", by=by)
-    appointment_transition(appointment=appointment, action="check_in", by=by)
-    appointment_transition(appointment=appointment, action="complete", by=by)
+    with on_the_day(schedule):
+        appointment_transition(appointment=appointment, action="check_in", by=by)
+        appointment_transition(appointment=appointment, action="complete", by=by)
     with pytest.raises(DomainError, match="cannot be cancelled"):
         appointment_cancel(appointment=appointment, reason="late", by=by)
     assert Appointment.objects.get(pk=appointment.pk).status == Status.COMPLETED

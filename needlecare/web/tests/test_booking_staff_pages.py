@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from needlecare.clinics.models import Room
+from needlecare.common.testing.clock import on_the_day
 from needlecare.common.testing.factories import PatientFactory, TherapistFactory
 from needlecare.scheduling.models import Appointment, AppointmentType, Status, WorkingHours
 from needlecare.scheduling.services import appointment_cancel
@@ -221,19 +222,20 @@ def test_check_in_and_complete_from_the_day_view(client, schedule):
     status = f"/staff/appointments/{appointment.pk}/status/"
     day = f"{SCHEDULE}?day={schedule.day}"
 
-    client.force_login(p.front_desk)
-    response = client.post(status, {"action": "check_in", "next": day})
-    assert response.status_code == 302 and response["Location"] == day
-    appointment.refresh_from_db()
-    assert appointment.status == Status.CHECKED_IN
+    with on_the_day(schedule):
+        client.force_login(p.front_desk)  # a session lasts a working day: sign in that day
+        response = client.post(status, {"action": "check_in", "next": day})
+        assert response.status_code == 302 and response["Location"] == day
+        appointment.refresh_from_db()
+        assert appointment.status == Status.CHECKED_IN
 
-    client.force_login(p.therapist.user)
-    outside = client.post(status, {"action": "complete", "next": "https://elsewhere.example/"})
-    assert outside["Location"] == f"/staff/appointments/{appointment.pk}/"
-    appointment.refresh_from_db()
-    assert appointment.status == Status.COMPLETED
+        client.force_login(p.therapist.user)
+        outside = client.post(status, {"action": "complete", "next": "https://elsewhere.example/"})
+        assert outside["Location"] == f"/staff/appointments/{appointment.pk}/"
+        appointment.refresh_from_db()
+        assert appointment.status == Status.COMPLETED
 
-    wrong = client.post(status, {"action": "check_in"})
+        wrong = client.post(status, {"action": "check_in"})
     assert wrong.status_code == 400
     assert "Only a confirmed appointment can be marked checked in" in wrong.content.decode()
 

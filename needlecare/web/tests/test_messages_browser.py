@@ -94,30 +94,38 @@ print(json.dumps({"appointment": appointment.pk}))
 """
 )
 
-# The visit goes ahead: consent signed at the desk and countersigned by Dana, the patient
-# checked in, a muscle needled and the record signed, which queues aftercare now and the
-# check-in for the next day. As with the reminder, the check-in is made due by moving its
-# send_after to now, since the sender has no "now" option.
+# The visit goes ahead on its day (the script travels there: check-in and the record's opening
+# happen only on the visit's day, and the patient screens again that morning): consent signed
+# at the desk and countersigned by Dana, the patient checked in, a muscle needled and the record
+# signed, which queues aftercare now and the check-in for the next day. As with the reminder,
+# the check-in is made due by moving its send_after to now, since the sender has no "now"
+# option.
 SIGNED_SESSION = (
     BOOKED_VISIT
     + """
+import time_machine
 from needlecare.charting.selectors import consent_document_current
 from needlecare.charting.services import (consent_countersign, consent_sign, needling_add,
                                           session_open, session_sign, session_update)
+from needlecare.common.time import clinic_zone
 from needlecare.scheduling.services import appointment_transition
 
-consent = consent_sign(patient=patient, document=consent_document_current(clinic),
-                       signed_name=patient.full_name, agreed=True, by=desk, witness=desk)
-consent_countersign(consent=consent, therapist=dana, by=dana.user)
-appointment_transition(appointment=appointment, action="check_in", by=desk)
-session = session_open(appointment=appointment, regions=["neck"], by=dana.user,
-                       no_changes_confirmed=True)
-needling_add(session=session, by=dana.user, muscle="upper_trapezius", side="left",
-             needle_diameter_mm="0.25", needle_length_mm=40, depth_mm=20,
-             technique="pistoning", insertions=3, minutes_in_place=10)
-session_update(session=session, by=dana.user, position="prone", pain_before=6, pain_after=3,
-               needles_in=2, needles_out=2, plan="Review in a week")
-session_sign(session=session, by=dana.user)
+morning = dt.datetime.combine(friday, dt.time(7, 0), tzinfo=clinic_zone(clinic))
+with time_machine.travel(morning, tick=True):
+    screening_record(patient=patient, intake=parse_intake({"planned_regions": ["neck"]}),
+                     by=desk)
+    consent = consent_sign(patient=patient, document=consent_document_current(clinic),
+                           signed_name=patient.full_name, agreed=True, by=desk, witness=desk)
+    consent_countersign(consent=consent, therapist=dana, by=dana.user)
+    appointment_transition(appointment=appointment, action="check_in", by=desk)
+    session = session_open(appointment=appointment, regions=["neck"], by=dana.user,
+                           no_changes_confirmed=True)
+    needling_add(session=session, by=dana.user, muscle="upper_trapezius", side="left",
+                 needle_diameter_mm="0.25", needle_length_mm=40, depth_mm=20,
+                 technique="pistoning", insertions=3, minutes_in_place=10)
+    session_update(session=session, by=dana.user, position="prone", pain_before=6,
+                   pain_after=3, needles_in=2, needles_out=2, plan="Review in a week")
+    session_sign(session=session, by=dana.user)
 due = Message.objects.filter(kind="session.check_in", patient=patient, state="queued")
 assert due.update(send_after=timezone.now()) == 1
 print(json.dumps({"session": session.pk, "patient": patient.full_name}))
