@@ -108,11 +108,24 @@ class SessionOpenForm(forms.Form):
         },
     )
     no_changes_confirmed = forms.BooleanField(required=False)
+    late_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the record is opened after the day of the visit",
+    )
 
     def __init__(
-        self, *args: Any, regions: list[str], screened_on: dt.date | None, **kwargs: Any
+        self,
+        *args: Any,
+        regions: list[str],
+        screened_on: dt.date | None,
+        late: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not late:
+            del self.fields["late_reason"]
         field = self.fields["regions"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(code, region_label(code)) for code in regions]

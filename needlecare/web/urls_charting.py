@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from needlecare.web.views import charting, consent, measures
+from needlecare.web.views import adverse_events, charting, consent, measures
 
 urlpatterns = [
     # Patients
@@ -57,7 +57,7 @@ urlpatterns = [
     ),
     path(
         "staff/clinics/<slug:slug>/adverse-events/",
-        charting.adverse_events,
+        adverse_events.adverse_events,
         name="staff-adverse-events",
     ),
     # Staff: outcome measures and letters

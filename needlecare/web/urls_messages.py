@@ -1,6 +1,6 @@
 from django.urls import path
 
-from needlecare.web.views import accounts, charting, links, patient
+from needlecare.web.views import accounts, adverse_events, links, patient
 
 urlpatterns = [
     # Links in messages (signed, single-purpose, expiring; no sign-in)
@@ -25,7 +25,7 @@ urlpatterns = [
     # Reviewing what a patient reported after a session
     path(
         "staff/adverse-events/<int:event_id>/review/",
-        charting.adverse_event_review,
+        adverse_events.adverse_event_review,
         name="staff-adverse-event-review",
     ),
 ]

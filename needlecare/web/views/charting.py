@@ -21,11 +21,9 @@ from django.views.decorators.http import require_POST
 from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.charting import selectors, services
-from needlecare.charting.access import access_adverse_event, access_session
-from needlecare.charting.models import AdverseEvent, TreatmentSession
-from needlecare.charting.report import PUBLISHED, Rate
+from needlecare.charting.access import access_session
+from needlecare.charting.models import TreatmentSession
 from needlecare.charting.selectors import NotConsented
-from needlecare.clinics.access import access_clinic
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.services import patient_record_viewed
@@ -88,6 +86,34 @@ def _offered_regions(appointment: Appointment, screening: Screening | None) -> l
     return list(dict.fromkeys([*appointment.planned_regions, *cleared]))
 
 
+# Refusals about the form's own fields go next to them; the rest are shown with what to do.
+FORM_FIELDS = ("no_changes_confirmed", "planned_regions", "late_reason")
+
+
+def _open_from(
+    request: AuthedRequest, appointment: Appointment, form: SessionOpenForm
+) -> tuple[TreatmentSession | None, Refusal | None, int]:
+    """Open the record from a posted form: the session, or the refusal and the status."""
+    if not form.is_bound:
+        return None, None, 200
+    if not form.is_valid():
+        return None, None, 400
+    try:
+        session = services.session_open(
+            appointment=appointment,
+            regions=form.cleaned_data["regions"],
+            by=request.user,
+            no_changes_confirmed=form.cleaned_data.get("no_changes_confirmed", False),
+            late_reason=form.cleaned_data.get("late_reason", ""),
+        )
+    except DomainError as exc:
+        if exc.field in FORM_FIELDS:
+            add_domain_error(form, exc)
+            return None, None, exc.status
+        return None, _refusal(exc, appointment), exc.status
+    return session, None, 200
+
+
 @allow(*CLINICAL)
 def session_open(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=CLINICAL)
@@ -103,29 +129,13 @@ def session_open(request: AuthedRequest, appointment_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         regions=offered,
         screened_on=screened_on if screened_on != clinic_today(clinic) else None,
+        late=timezone.localtime(appointment.starts_at, zone).date() < clinic_today(clinic),
         initial={"regions": list(appointment.planned_regions)},
     )
-    refusal = None
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                session = services.session_open(
-                    appointment=appointment,
-                    regions=form.cleaned_data["regions"],
-                    by=request.user,
-                    no_changes_confirmed=form.cleaned_data.get("no_changes_confirmed", False),
-                )
-            except DomainError as exc:
-                status = exc.status
-                if exc.field and exc.field in ("no_changes_confirmed", "planned_regions"):
-                    add_domain_error(form, exc)
-                else:
-                    refusal = _refusal(exc, appointment)
-            else:
-                messages.success(request, "The treatment record is open.")
-                return redirect("staff-session", session_id=session.pk)
+    session, refusal, status = _open_from(request, appointment, form)
+    if session is not None:
+        messages.success(request, "The treatment record is open.")
+        return redirect("staff-session", session_id=session.pk)
     context: dict[str, Any] = {
         "appointment": appointment,
         "patient": appointment.patient,
@@ -336,60 +346,3 @@ def session_adverse_event(request: AuthedRequest, session_id: int) -> HttpRespon
     return _chart_post(
         request, session, form, form_name="event_form", anchor="events-title", write=write
     )
-
-
-@allow(*CLINICAL)
-@require_POST
-def adverse_event_review(request: AuthedRequest, event_id: int) -> HttpResponse:
-    """Confirm or reject an event the patient reported in their check-in."""
-    event = access_adverse_event(request.user, event_id)
-    confirmed = request.POST.get("decision") == "confirm"
-    try:
-        services.adverse_event_review(event=event, confirmed=confirmed, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        verdict = "confirmed" if confirmed else "marked as not an adverse event"
-        messages.success(
-            request, f"The reported {event.get_category_display().lower()} is {verdict}."
-        )
-    return _back(event.session, "events-title")
-
-
-# --- The adverse event report -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CategoryRow:
-    label: str
-    rate: Rate
-    brady: float | None
-    boyce: float | None
-
-
-@allow(Role.CLINIC_ADMIN)
-def adverse_events(request: AuthedRequest, slug: str) -> HttpResponse:
-    clinic = access_clinic(request.user, slug, roles=(Role.CLINIC_ADMIN,))
-    report = selectors.adverse_event_report_for(clinic)
-    none = Rate(0, report.sessions)
-    rows = [
-        CategoryRow(label, report.by_category.get(key, none), brady, boyce)
-        for key, (label, brady, boyce) in PUBLISHED.items()
-    ]
-    labels = dict(AdverseEvent.Category.choices)
-    rows += [
-        CategoryRow(labels.get(key, key), rate, None, None)
-        for key, rate in report.by_category.items()
-        if key not in PUBLISHED
-    ]
-    recent = selectors.adverse_events_recent(clinic)
-    context = {
-        "clinic": clinic,
-        "report": report,
-        "categories": rows,
-        "therapists": list(report.by_therapist.items()),
-        "regions": [(region_label(code), rate) for code, rate in report.by_region.items()],
-        "recent": recent,
-    }
-    with timezone.override(clinic_zone(clinic)):
-        return render(request, "charting/adverse_events.html", context)
