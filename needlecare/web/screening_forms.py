@@ -27,7 +27,18 @@ EFFECT_LABELS = {
 }
 
 
+YES_NO = [("yes", "Yes"), ("no", "No")]
+UNANSWERED = "Answer yes or no."
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
 class IntakeForm(forms.Form):
+    """Every condition is a yes-or-no question with nothing chosen beforehand: a question left
+    unanswered is asked again, never read as "no"."""
+
     regions = forms.MultipleChoiceField(
         choices=REGION_CHOICES,
         widget=forms.CheckboxSelectMultiple,
@@ -52,11 +63,24 @@ class IntakeForm(forms.Form):
         "defibrillator, nerve stimulator or pump?",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["regions"].label = "Areas to be treated"
+            self.fields["regions"].error_messages["required"] = "Choose at least one area."
+            self.fields["indications"].label = "The problem (all that apply)"
+            self.fields["confirm"].label = (
+                "The patient confirms these answers are complete and true, and will tell the "
+                "clinic if anything changes."
+            )
         for info in CONDITIONS:
-            self.fields[f"has_{info.code}"] = forms.BooleanField(
-                required=False, label=info.question
+            self.fields[f"has_{info.code}"] = forms.TypedChoiceField(
+                choices=YES_NO,
+                coerce=_yes,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                label=info.question,
+                error_messages={"required": UNANSWERED},
             )
             if info.where_present:
                 self.fields[f"where_{info.code}"] = forms.MultipleChoiceField(
@@ -67,6 +91,8 @@ class IntakeForm(forms.Form):
                     help_text="Leave empty if you are not sure; we will then treat it as "
                     "possibly anywhere.",
                 )
+        # The confirmation comes last, as on the page (the error summary follows this order).
+        self.fields["confirm"] = self.fields.pop("confirm")
 
     def groups(self) -> list[dict[str, Any]]:
         """The questions by group, each with its 'where?' field when it has one."""
@@ -93,10 +119,10 @@ class IntakeForm(forms.Form):
         data = super().clean() or {}
         for info in CONDITIONS:
             where = data.get(f"where_{info.code}") or []
-            if where and not data.get(f"has_{info.code}"):
+            if where and data.get(f"has_{info.code}") is False:
                 self.add_error(
                     f"has_{info.code}",
-                    "You chose where you have this; tick this box too, or clear those areas.",
+                    "You chose where you have this; answer yes, or clear those areas.",
                 )
         return data
 

@@ -33,6 +33,8 @@ def _screen_without_concerns(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/screening/")
     page.get_by_role("checkbox", name="Neck", exact=True).first.check()
     page.get_by_role("checkbox", name="Low back", exact=True).first.check()
+    for no in page.get_by_role("radio", name="No", exact=True).all():
+        no.check()
     page.locator("#id_confirm").check()
     page.locator('form.questionnaire button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"/screening/\d+/$"))

@@ -13,6 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
+from needlecare.screening.policy import QUESTIONNAIRE
+
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {
@@ -123,6 +125,18 @@ def _screening_card(page: Page, base_url: str) -> str:
     return json.dumps({"text": card.inner_text(), "links": links})
 
 
+# The health questions in the page's order; each is answered yes or no.
+ORDER = [code for _, _, codes in QUESTIONNAIRE for code in codes]
+YES = ("rash", "blood_thinners")
+
+
+def _answer(page: Page, code: str, *, yes: bool) -> None:
+    """Tabs to the question's "Yes" and answers it: Space for yes, the down arrow for no."""
+    tab_to(page, f"#id_has_{code}_0")
+    page.keyboard.press("Space" if yes else "ArrowDown")
+    expect(page.locator(f"#id_has_{code}_{0 if yes else 1}")).to_be_checked()
+
+
 def _answer_by_keyboard(page: Page, screenshot: str = "") -> Response:
     """Fills in the questionnaire with the keyboard alone and sends it; returns the response."""
     tab_to(page, 'input[name="regions"][value="neck"]')
@@ -130,15 +144,16 @@ def _answer_by_keyboard(page: Page, screenshot: str = "") -> Response:
     _tick(page, 'input[name="regions"][value="low_back"]')
     expect(page.locator('input[name="regions"][value="neck"]')).to_be_checked()
     _tick(page, 'input[name="indications"][value="neck_pain"]')
-    _tick(page, "#id_has_rash")
+    for code in ORDER[: ORDER.index("rash") + 1]:
+        _answer(page, code, yes=code in YES)
 
-    summary = ".question:has(#id_has_rash) details.where > summary"
+    summary = ".question:has(#id_has_rash_0) details.where > summary"
     tab_to(page, summary)
-    expect(page.locator(".question:has(#id_has_rash) details.where")).not_to_have_attribute(
+    expect(page.locator(".question:has(#id_has_rash_0) details.where")).not_to_have_attribute(
         "open", ""
     )
     page.keyboard.press("Enter")
-    expect(page.locator(".question:has(#id_has_rash) details.where")).to_have_attribute("open", "")
+    expect(page.locator(".question:has(#id_has_rash_0) details.where")).to_have_attribute("open", "")
     _tick(page, 'input[name="where_rash"][value="neck"]')
     # Shift+Tab goes back, Tab forward again: the answer stays ticked.
     page.keyboard.press("Shift+Tab")
@@ -146,7 +161,8 @@ def _answer_by_keyboard(page: Page, screenshot: str = "") -> Response:
     page.keyboard.press("Tab")
     expect(page.locator('input[name="where_rash"][value="neck"]')).to_be_checked()
 
-    _tick(page, "#id_has_blood_thinners")
+    for code in ORDER[ORDER.index("rash") + 1 :]:
+        _answer(page, code, yes=code in YES)
     _tick(page, "#id_confirm")
     tab_to(page, SUBMIT)
     if screenshot:
@@ -212,12 +228,11 @@ def test_empty_submission_shows_errors_next_to_the_fields(
     # The summary's links lead the keyboard to the error text by each field, and from there
     # the next Tab goes into that field.
     summary = page.locator(".errorlist-box")
-    expect(summary.get_by_role("link")).to_have_text(
-        [
-            "Choose at least one area you would like treated.",
-            "Please confirm your answers before you continue.",
-        ]
-    )
+    links = summary.get_by_role("link")
+    expect(links).to_have_count(2 + len(ORDER))
+    expect(links.first).to_have_text("Choose at least one area you would like treated.")
+    expect(links.nth(1)).to_contain_text("Answer yes or no.")
+    expect(links.last).to_have_text("Please confirm your answers before you continue.")
     tab_to(page, '.errorlist-box a[href="#id_regions_error"]')
     page.keyboard.press("Enter")
     expect(page.locator("#id_regions_error")).to_be_focused()

@@ -11,14 +11,20 @@ from needlecare.screening.policy import CONDITIONS, parse_intake
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
-    "regions": ["neck", "low_back"],
-    "indications": ["neck_pain"],
-    "has_rash": "on",
-    "where_rash": ["neck"],
-    "has_blood_thinners": "on",
-    "confirm": "on",
-}
+
+def answered(*yes: str, **more: object) -> dict[str, object]:
+    """The questionnaire with every health question answered: yes to these, no to the rest."""
+    return {**{f"has_{c.code}": "yes" if c.code in yes else "no" for c in CONDITIONS}, **more}
+
+
+ANSWERS = answered(
+    "rash",
+    "blood_thinners",
+    regions=["neck", "low_back"],
+    indications=["neck_pain"],
+    where_rash=["neck"],
+    confirm="on",
+)
 
 
 def screen(practice, patient=None, *codes):
@@ -62,7 +68,8 @@ def test_a_patient_screens_themself_and_sees_what_to_do_next(client, practice):
     [
         ({"regions": []}, "regions", "at least one area"),
         ({"confirm": ""}, "confirm", "confirm your answers"),
-        ({"has_rash": ""}, "has_rash", "tick this box too"),
+        ({"has_rash": "no"}, "has_rash", "answer yes, or clear those areas"),
+        ({"has_pregnancy": ""}, "has_pregnancy", "Answer yes or no"),
         ({"regions": ["elbow"]}, "regions", "valid choice"),
     ],
 )
@@ -240,12 +247,28 @@ def test_an_implant_is_asked_whether_it_is_electronic(client, practice, ticked, 
     client.force_login(practice.patient.user)
     answers = {
         **ANSWERS,
-        "has_implant": "on",
+        "has_implant": "yes",
         "where_implant": ["knee_left"],
         "implant_electronic": ticked,
     }
     client.post("/screening/", answers)
     assert Screening.objects.get().details == {"electronic_implant": stored}
+
+
+def test_a_question_left_unanswered_is_asked_again_never_taken_as_no(client, practice):
+    client.force_login(practice.patient.user)
+    unanswered = {k: v for k, v in ANSWERS.items() if k != "has_diabetes"}
+    response = client.post("/screening/", unanswered)
+    assert response.status_code == 400
+    assert response.context["form"].errors["has_diabetes"] == ["Answer yes or no."]
+    assert not Screening.objects.exists()
+
+
+def test_nothing_is_answered_beforehand(client, practice):
+    client.force_login(practice.patient.user)
+    html = client.get("/screening/").content.decode()
+    assert 'type="radio" name="has_pregnancy" value="no"' in html
+    assert " checked" not in html
 
 
 def test_without_an_implant_the_question_is_not_recorded(client, practice):

@@ -23,6 +23,7 @@ from needlecare.scheduling.services import (
 )
 from needlecare.screening.models import ScreeningConfirmation
 from needlecare.web.tests.charting_helpers import as_, text
+from needlecare.web.tests.test_screening_pages import answered
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_new_answers_that_no_longer_clear_a_visit_tell_the_desk_and_therapist_at
     appointment = book(schedule)
     patient = schedule.practice.patient
     as_(client, patient.user)
-    answers = {"regions": ["neck"], "has_pregnancy": "on", "confirm": "on"}
+    answers = answered("pregnancy", regions=["neck"], confirm="on")
     assert client.post("/screening/", answers).status_code == 302
     messages_send_due()
     for person in (schedule.practice.therapist.user, schedule.practice.front_desk):

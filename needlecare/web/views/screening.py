@@ -33,7 +33,7 @@ CLEARING = (Role.FRONT_DESK, Role.THERAPIST, Role.CLINIC_ADMIN)
 
 
 def _questionnaire(request: AuthedRequest, patient: Patient, *, staff: bool) -> HttpResponse:
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         # Through scheduling: a coming visit the new answers no longer clear is flagged at once.
         screening = screening_record_for_visits(
