@@ -153,7 +153,8 @@ def _answer_by_keyboard(page: Page, screenshot: str = "") -> Response:
         "open", ""
     )
     page.keyboard.press("Enter")
-    expect(page.locator(".question:has(#id_has_rash_0) details.where")).to_have_attribute("open", "")
+    where = page.locator(".question:has(#id_has_rash_0) details.where")
+    expect(where).to_have_attribute("open", "")
     _tick(page, 'input[name="where_rash"][value="neck"]')
     # Shift+Tab goes back, Tab forward again: the answer stays ticked.
     page.keyboard.press("Shift+Tab")
