@@ -84,7 +84,11 @@ class Signatory:
     role: str
 
 
-def signatory(author: Therapist | User, clinic: Clinic) -> Signatory:
+def signatory(author: Therapist | User | None, clinic: Clinic) -> Signatory:
+    """Who signs: a therapist, a member of staff, or (for a letter the patient asked for
+    themself) the clinic's dry needling team."""
+    if author is None:
+        return Signatory("The dry needling team", "", f"{clinic.name} physical therapy")
     if isinstance(author, Therapist):
         return Signatory(author.user.full_name, author.title, f"Physical therapist, {clinic.name}")
     return Signatory(author.full_name, "", f"{author.get_role_display()}, {clinic.name}")
@@ -281,12 +285,11 @@ def clearance_reasons(screening: Screening) -> list[dict[str, str]]:
 
 
 def clearance_request_pdf(
-    *, patient: Patient, screening: Screening, author: Therapist | User
+    *, patient: Patient, screening: Screening, author: Therapist | User | None
 ) -> bytes:
-    """The request to the referring physician for a recommendation on dry needling."""
+    """The request to the physician for a recommendation on dry needling: addressed to the
+    referring physician on file, or (for the patient to take to theirs) to "Your physician"."""
     physician = patient.referring_physician
-    if physician is None:
-        raise ValueError("A clearance request goes to the referring physician; there is none.")
     reasons = clearance_reasons(screening)
     if not reasons:
         raise ValueError("This screening needs no physician's recommendation.")
@@ -295,8 +298,8 @@ def clearance_request_pdf(
         clinic, title=f"Request for a recommendation: {patient.full_name}", patient=patient
     )
     context.update(
-        recipient=physician_address(physician),
-        salutation=salutation(physician),
+        recipient=physician_address(physician) if physician else ["Your physician"],
+        salutation=salutation(physician) if physician else "Dear Doctor,",
         screened_on=long_date(_local_day(screening.entered_at, clinic)),
         planned=regions_phrase(screening.decision.planned_regions),
         reasons=reasons,

@@ -26,7 +26,8 @@ from needlecare.screening.selectors import screening_current
 
 def letter_create(*, patient: Patient, kind: str, pdf: bytes, recipient: str, by: User) -> Letter:
     """Store a rendered letter's file and its row together, audited."""
-    if not by.is_clinic_staff:
+    own_request = kind == Letter.Kind.CLEARANCE_REQUEST and by.pk == patient.user_id
+    if not (by.is_clinic_staff or own_request):
         raise NotAllowed("letter.not_staff", "Only clinic staff write letters.")
     if kind not in Letter.Kind.values:
         raise DomainError("letter.unknown_kind", f"Unknown kind of letter {kind!r}.", field="kind")
@@ -119,10 +120,12 @@ def letter_write(*, patient: Patient, kind: str, by: User) -> Letter:
 
 
 def clearance_request_create(*, patient: Patient, by: User) -> Letter:
-    """Ask the referring physician for a recommendation the current screening needs."""
-    if not by.is_clinic_staff:
+    """Ask the physician for a recommendation the current screening needs: written by staff to
+    the referring physician, or asked for by the patient to take to their own."""
+    own = by.pk == patient.user_id
+    if not (by.is_clinic_staff or own):
         raise NotAllowed("letter.not_staff", "Only clinic staff write letters.")
-    physician = _physician(patient)
+    physician = patient.referring_physician if own else _physician(patient)
     screening = screening_current(patient)
     if screening is None:
         raise DomainError(
@@ -134,14 +137,15 @@ def clearance_request_create(*, patient: Patient, by: User) -> Letter:
             "letter.no_clearance_needed",
             f"{patient.full_name}'s current screening needs no physician's recommendation.",
         )
-    # Signed by the therapist when a therapist writes it, else by the member of staff.
+    # Signed by the therapist when a therapist writes it, by the member of staff otherwise,
+    # and by the clinic's team when the patient asks for it.
     therapist = therapist_of(by)
-    author: Therapist | User = therapist if therapist is not None else by
+    author: Therapist | User | None = None if own else (therapist or by)
     pdf = clearance_request_pdf(patient=patient, screening=screening, author=author)
     return letter_create(
         patient=patient,
         kind=Letter.Kind.CLEARANCE_REQUEST,
         pdf=pdf,
-        recipient="\n".join(physician_address(physician)),
+        recipient="\n".join(physician_address(physician)) if physician else "Your physician",
         by=by,
     )

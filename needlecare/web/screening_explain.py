@@ -3,7 +3,7 @@
 from typing import Any
 
 from needlecare.screening.models import Screening
-from needlecare.screening.policy import REGION_LABELS
+from needlecare.screening.policy import CONDITION_INFO, REGION_LABELS, Decision, Reason
 
 HEADLINES = {
     "eligible": "Dry needling can be offered here",
@@ -32,17 +32,56 @@ NEXT_STEPS = {
 }
 
 
+# How staff pages name decisions and effects: clinicians' words, never the codes.
+DECISION_LABELS = {
+    "eligible": "Eligible",
+    "proceed_with_precautions": "Eligible, with precautions",
+    "physician_clearance_required": "Physician clearance required",
+    "contraindicated": "Contraindicated",
+}
+EFFECT_LABELS = {
+    "precaution": "Precaution",
+    "physician_clearance_required": "Physician clearance required",
+    "contraindicated": "Contraindicated",
+}
+
+
+def shared_reasons(decision: Decision) -> tuple[Reason, ...]:
+    """Reasons that reach every planned area, stated once rather than under each area."""
+    planned = set(decision.planned_regions)
+    if len(planned) < 2:
+        return ()
+    return tuple(r for r in decision.reasons if set(r.regions) == planned)
+
+
+def clinical(reason: Reason, screening: Screening) -> str:
+    """'Physician clearance required: cancer (reported November 29, 2026), neck and low back'."""
+    day = screening.entered_at.date()
+    words = (
+        f"{EFFECT_LABELS[reason.effect]}: {CONDITION_INFO[reason.code].label.lower()} "
+        f"(reported {day:%B} {day.day}, {day.year})"
+    )
+    where = [REGION_LABELS[r].split(" (")[0].lower() for r in reason.regions]
+    if len(where) == len(screening.decision.planned_regions) and len(where) > 1:
+        return words + ", every planned area"
+    return f"{words}, {', '.join(where)}"
+
+
 def explain(screening: Screening) -> list[dict[str, Any]]:
-    """One entry per planned region, in the order the patient chose them."""
+    """One entry per planned region, in the order chosen; reasons shared by every region are
+    left to `shared_reasons`."""
     decision = screening.decision
+    shared = set(shared_reasons(decision))
     return [
         {
             "region": region,
             "label": REGION_LABELS[region],
             "decision": verdict,
+            "decision_label": DECISION_LABELS[verdict],
             "headline": HEADLINES[verdict],
             "next_steps": NEXT_STEPS[verdict],
-            "reasons": decision.reasons_for(region),
+            "reasons": [r for r in decision.reasons_for(region) if r not in shared],
+            "clinical": [clinical(r, screening) for r in decision.reasons_for(region)],
         }
         for region, verdict in decision.regions.items()
     ]

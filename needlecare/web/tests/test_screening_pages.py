@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from needlecare.screening import services
 from needlecare.screening.models import PhysicianClearance, PublishedPolicy, Screening
 from needlecare.screening.policy import CONDITIONS, parse_intake
+from needlecare.web.tests.charting_helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,56 @@ def test_front_desk_screens_a_patient_on_the_phone(client, practice):
     assert response["Location"] == f"/staff/screenings/{screening.pk}/"
     assert screening.entered_by == practice.front_desk
     page = client.get(response["Location"]).content.decode()
-    assert "Replaying it under that version gives the same result" in page
+    assert "Replayed under that version, it gives the same decision" in page
+
+
+def test_staff_read_the_decision_in_clinicians_words_not_codes(client, practice):
+    screening = screen(practice, None, "cancer")
+    client.force_login(practice.front_desk)
+    page = text(client.get(f"/staff/screenings/{screening.pk}/"))
+    day = screening.entered_at.date()
+    assert "Decision: Physician clearance required" in page
+    assert f"Physician clearance required: cancer (reported {day:%B} {day.day}, {day.year})" in page
+    assert "Policy default, version" in page
+    assert "physician_clearance_required" not in page and "Ask your physician" not in page
+    assert "Record a physician's clearance" in page
+
+
+def test_reasons_for_the_whole_patient_are_stated_once(client, practice):
+    client.force_login(practice.patient.user)
+    client.post("/screening/", ANSWERS)  # blood thinners reach both the neck and the low back
+    page = client.get(f"/screening/{Screening.objects.get().pk}/").content.decode()
+    assert page.count("You reported taking blood thinners.") == 1
+    assert "What you told us that applies to every area" in page
+
+
+def test_a_patient_blocked_everywhere_is_not_offered_booking(client, practice):
+    blocked = screen(practice, None, "pregnancy")
+    client.force_login(practice.patient.user)
+    page = client.get(f"/screening/{blocked.pk}/").content.decode()
+    assert "Book a visit" not in page
+    assert practice.stoughton.phone in page and "Read about dry needling" in page
+
+
+def test_a_patient_who_needs_a_clearance_downloads_the_letter_for_their_physician(client, practice):
+    waiting = screen(practice, None, "cancer")
+    client.force_login(practice.patient.user)
+    page = client.get(f"/screening/{waiting.pk}/").content.decode()
+    assert "Get the letter for your physician" in page
+    letter = client.post(f"/screening/{waiting.pk}/letter-for-my-physician/")
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+    stored = practice.patient.letters.get()
+    assert stored.kind == "clearance_request" and stored.created_by == practice.patient.user
+    theirs = screen(practice, practice.other_patient, "cancer")
+    assert client.post(f"/screening/{theirs.pk}/letter-for-my-physician/").status_code == 404
+
+
+def test_confirming_nothing_has_changed_speaks_of_a_visit_only_on_a_visit_day(client, practice):
+    mine = screen(practice)
+    client.force_login(practice.patient.user)
+    done = client.post(f"/screening/{mine.pk}/confirm/", follow=True).content.decode()
+    assert "we have noted that nothing has changed" in done
+    assert "today&#x27;s visit" not in done
 
 
 def test_staff_cannot_screen_or_read_another_clinics_patient(client, practice):

@@ -4,16 +4,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.clinics.access import access_clinic
+from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_record_viewed
+from needlecare.reports.services import clearance_request_create
+from needlecare.scheduling.selectors import visit_today
 from needlecare.scheduling.services import screening_record_for_visits
 from needlecare.screening import selectors, services
 from needlecare.screening.access import access_clearance, access_screening
@@ -21,7 +25,7 @@ from needlecare.screening.letters import SIGNATURES
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import CONDITION_INFO, CONDITIONS
 from needlecare.web.forms import attempt
-from needlecare.web.screening_explain import explain
+from needlecare.web.screening_explain import DECISION_LABELS, clinical, explain, shared_reasons
 from needlecare.web.screening_forms import (
     EFFECT_LABELS,
     ClearanceForm,
@@ -63,11 +67,17 @@ def staff_questionnaire(request: AuthedRequest, patient_id: int) -> HttpResponse
 
 
 def _result_context(screening: Screening) -> dict[str, Any]:
+    decision = screening.decision
     return {
         "screening": screening,
         "regions": explain(screening),
+        "shared": shared_reasons(decision),
         "current": selectors.screening_is_current(screening),
         "clinic": screening.clinic,
+        "any_cleared": bool(decision.cleared_regions()),
+        "needs_clearance": bool(decision.with_effect("physician_clearance_required")),
+        "decision_label": DECISION_LABELS[decision.decision],
+        "policy_name": screening.policy.content.get("name", ""),
     }
 
 
@@ -87,8 +97,29 @@ def confirm(request: AuthedRequest, screening_id: int) -> HttpResponse:
         )
         return redirect("screening")
     services.screening_confirm(screening=screening, by=request.user)
-    messages.success(request, "Thank you. Your answers are confirmed for today's visit.")
+    if visit_today(screening.patient):
+        messages.success(request, "Thank you. Your answers are confirmed for today's visit.")
+    else:
+        messages.success(request, "Thank you: we have noted that nothing has changed.")
     return redirect("screening-result", screening_id=screening.pk)
+
+
+@allow(Role.PATIENT)
+@require_POST
+def clearance_letter_for_me(request: AuthedRequest, screening_id: int) -> HttpResponseBase:
+    """The patient takes the clinic's request for a recommendation to their own physician."""
+    screening = access_screening(request.user, screening_id, roles=(Role.PATIENT,))
+    try:
+        letter = clearance_request_create(patient=screening.patient, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("screening-result", screening_id=screening.pk)
+    return FileResponse(
+        letter.pdf.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename="letter-for-your-physician.pdf",
+    )
 
 
 @allow(*STAFF)
@@ -102,10 +133,23 @@ def staff_result(request: AuthedRequest, screening_id: int) -> HttpResponse:
     return render(request, "screening/result.html", context)
 
 
+def _clearance_initial(patient: Patient) -> dict[str, Any]:
+    """Start from what needs clearing now, and the physician on file."""
+    screening = selectors.screening_current(patient)
+    waiting = screening.decision.with_effect("physician_clearance_required") if screening else ()
+    doctor = patient.referring_physician
+    return {
+        "condition": waiting[0].code if waiting else None,
+        "physician_name": doctor.name if doctor else "",
+    }
+
+
 @allow(*CLEARING)
 def clearance_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, roles=CLEARING)
-    form = ClearanceForm(request.POST or None, request.FILES or None)
+    form = ClearanceForm(
+        request.POST or None, request.FILES or None, initial=_clearance_initial(patient)
+    )
     outcome = attempt(
         form,
         lambda: services.clearance_record(
@@ -152,7 +196,10 @@ def clearance_letter(request: AuthedRequest, clearance_id: int) -> FileResponse:
 @allow(*STAFF)
 def worklist(request: AuthedRequest, slug: str) -> HttpResponse:
     clinic = access_clinic(request.user, slug)
-    rows = selectors.clearance_worklist([clinic.pk])
+    rows = [
+        (s, [clinical(r, s) for r in s.decision.reasons if r.effect != "precaution"])
+        for s in selectors.clearance_worklist([clinic.pk])
+    ]
     return render(request, "screening/worklist.html", {"clinic": clinic, "rows": rows})
 
 
