@@ -1,7 +1,8 @@
 """One env-driven settings module.
 
-Development is the default: SQLite in NEEDLECARE_DATA_DIR (./var). NEEDLECARE_ENV=production
-turns DEBUG off and insists on a secret key and allowed hosts from the environment.
+Development is the default: SQLite in NEEDLECARE_DATA_DIR (./var), DEBUG off unless
+NEEDLECARE_DEBUG=1 (so a first run shows the project's own error pages). NEEDLECARE_ENV=production
+insists on a secret key and allowed hosts from the environment and never debugs.
 DATABASE_URL selects PostgreSQL (or any database dj-database-url understands).
 """
 
@@ -17,7 +18,7 @@ ENV = os.environ.get("NEEDLECARE_ENV", "development").strip().lower()
 if ENV not in {"development", "production"}:
     raise ImproperlyConfigured("NEEDLECARE_ENV must be 'development' or 'production'.")
 PRODUCTION = ENV == "production"
-DEBUG = not PRODUCTION and os.environ.get("NEEDLECARE_DEBUG", "1") == "1"
+DEBUG = not PRODUCTION and os.environ.get("NEEDLECARE_DEBUG", "0").strip() == "1"
 
 DATA_DIR = Path(os.environ.get("NEEDLECARE_DATA_DIR", "var")).resolve()
 

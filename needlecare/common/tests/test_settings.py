@@ -166,3 +166,14 @@ def test_pages_carry_the_content_security_policy(client):
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(("value", "debug"), [(None, "False"), ("0", "False"), ("1", "True")])
+def test_debug_is_off_unless_asked_for(tmp_path, value, debug):
+    env = {"NEEDLECARE_DATA_DIR": str(tmp_path)}
+    if value is not None:
+        env["NEEDLECARE_DEBUG"] = value
+    script = "from django.conf import settings\nprint(settings.DEBUG)"
+    result = _run("shell", "-c", script, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == debug
