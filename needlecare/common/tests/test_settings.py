@@ -35,8 +35,11 @@ def test_the_suite_runs_on_the_database_the_environment_names():
         assert cursor.fetchone()[0] == 1
 
 
+@pytest.mark.django_db
 def test_each_database_is_configured_for_safe_concurrent_writes():
     db = settings.DATABASES["default"]
+    # The backend reads its options when it connects; make sure this test sees a connection.
+    connection.ensure_connection()
     if os.environ.get("DATABASE_URL"):
         # PostgreSQL: persistent connections, checked before each reuse.
         assert db["ENGINE"] == "django.db.backends.postgresql"
