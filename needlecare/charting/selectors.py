@@ -23,7 +23,14 @@ from needlecare.clinics.models import Clinic
 from needlecare.common.errors import Conflict
 from needlecare.patients.models import Patient
 from needlecare.scheduling.models import Appointment
+from needlecare.scheduling.selectors import appointments_screening_changed
+from needlecare.screening.models import Screening
 from needlecare.screening.policy import THORAX
+from needlecare.screening.selectors import (
+    screening_is_current,
+    screenings_confirmed,
+    screenings_latest,
+)
 
 # --- Consent ------------------------------------------------------------------------------------
 
@@ -221,3 +228,124 @@ def consent_document_of(clinic: Clinic, document_id: int) -> ConsentDocument | N
 def consent_documents(clinic: Clinic) -> QuerySet[ConsentDocument]:
     """Every version of the clinic's consent document, as the model orders them."""
     return ConsentDocument.objects.filter(clinic=clinic).select_related("published_by")
+
+
+# --- The working day: the safety state of many visits at once ---------------------------------
+
+
+def consent_statuses(
+    pairs: Iterable[tuple[Patient, int]], *, at: dt.datetime | None = None
+) -> dict[tuple[int, int], ConsentStatus]:
+    """consent_status for many (patient, clinic id) pairs in two queries, by (patient id, clinic
+    id): the same rules as consent_in_force for any region."""
+    at = at or timezone.now()
+    wanted = {(patient.pk, clinic_id): patient for patient, clinic_id in pairs}
+    if not wanted:
+        return {}
+    clinic_ids = {clinic_id for _, clinic_id in wanted}
+    latest: dict[tuple[int, int], Consent] = {}
+    for consent in (
+        Consent.objects.filter(
+            patient_id__in={patient_id for patient_id, _ in wanted},
+            document__clinic_id__in=clinic_ids,
+        )
+        .select_related("document", "countersigned_by__user")
+        .order_by("-signed_at", "-id")
+    ):
+        latest.setdefault((consent.patient_id, consent.document.clinic_id), consent)
+    current: dict[int, tuple[int, int]] = {}
+    for clinic_id, pk, version in (
+        ConsentDocument.objects.filter(clinic_id__in=clinic_ids)
+        .order_by("clinic_id", "-version")
+        .values_list("clinic_id", "pk", "version")
+    ):
+        current.setdefault(clinic_id, (pk, version))
+    return {
+        key: _consent_standing(patient, latest.get(key), current.get(key[1]), at)
+        for key, patient in wanted.items()
+    }
+
+
+def _consent_standing(
+    patient: Patient, latest: Consent | None, current: tuple[int, int] | None, at: dt.datetime
+) -> ConsentStatus:
+    """consent_in_force's checks (for no particular region) on what consent_statuses read."""
+    if latest is None:
+        reason = f"{patient.full_name} has not signed the consent for dry needling."
+    elif current is not None and latest.document_id != current[0]:
+        reason = (
+            f"The consent document changed (now version {current[1]}); "
+            f"{patient.full_name} must read and sign it again."
+        )
+    elif latest.signed_at + dt.timedelta(days=latest.document.valid_days) < at:
+        reason = f"{patient.full_name}'s consent has expired; it must be signed again."
+    elif latest.countersigned_by_id is None:
+        reason = "The therapist has not countersigned the consent yet."
+    else:
+        return ConsentStatus(in_force=True, reason="", latest=latest)
+    return ConsentStatus(in_force=False, reason=reason, latest=latest)
+
+
+@dataclass(frozen=True)
+class VisitSafety:
+    """Where a dry needling visit stands on the gates its record opens behind, as of now."""
+
+    screening: Screening | None  # the patient's current screening
+    cleared: tuple[str, ...]  # the planned areas it clears
+    not_cleared: tuple[str, ...]  # the planned areas it does not (yet)
+    clearance_needed: tuple[str, ...]  # conditions a physician must clear for the planned areas
+    consent: ConsentStatus
+    # Since the visit was booked: screened again, or the screening confirmed unchanged.
+    reconfirmed_at: dt.datetime | None
+    screening_changed: bool  # answered again since booking, and no longer clears the plan
+
+
+def visit_safety(appointments: Iterable[Appointment]) -> dict[int, VisitSafety]:
+    """The safety state of each dry needling visit, by appointment id, in a fixed number of
+    queries however many visits there are."""
+    needling = [a for a in appointments if a.type.needs_certification]
+    if not needling:
+        return {}
+    latest = screenings_latest({a.patient_id for a in needling})
+    current = {pid: s for pid, s in latest.items() if screening_is_current(s)}
+    confirmed = screenings_confirmed(s.pk for s in current.values())
+    consents = consent_statuses((a.patient, a.clinic_id) for a in needling)
+    changed = appointments_screening_changed(needling)
+    out = {}
+    for a in needling:
+        screening = current.get(a.patient_id)
+        planned = list(a.planned_regions)
+        cleared = tuple(r for r in planned if screening and screening.decision.clears(r))
+        needs = screening.decision.with_effect("physician_clearance_required") if screening else ()
+        since = (screening.entered_at, confirmed.get(screening.pk)) if screening else ()
+        out[a.pk] = VisitSafety(
+            screening=screening,
+            cleared=cleared,
+            not_cleared=tuple(r for r in planned if r not in cleared),
+            clearance_needed=tuple(
+                dict.fromkeys(r.code for r in needs if set(r.regions) & set(planned))
+            ),
+            consent=consents[a.patient_id, a.clinic_id],
+            reconfirmed_at=max((t for t in since if t and t >= a.created_at), default=None),
+            screening_changed=a.pk in changed,
+        )
+    return out
+
+
+def sessions_of_appointments(appointment_ids: Iterable[int]) -> dict[int, int]:
+    """The treatment session opened for each of these appointments, by appointment id."""
+    return dict(
+        TreatmentSession.objects.filter(appointment_id__in=list(appointment_ids)).values_list(
+            "appointment_id", "pk"
+        )
+    )
+
+
+def adverse_events_to_review(clinic: Clinic) -> list[AdverseEvent]:
+    """Adverse events patients reported after sessions at the clinic that no clinician has
+    confirmed or rejected yet, oldest first."""
+    return list(
+        AdverseEvent.objects.filter(session__clinic=clinic, review=AdverseEvent.Review.DRAFT)
+        .select_related("session__patient", "session__therapist__user")
+        .order_by("recorded_at", "id")
+    )

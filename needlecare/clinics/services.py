@@ -4,14 +4,20 @@ One write path per record, whoever writes (the admin site, the demo loader, test
 `<record>_save` takes a new or changed record, checks the rules that span records inside the
 transaction that writes, validates the record itself (fields and constraints) and audits it.
 `setup_delete` removes any of them, audited.
+
+A clinic admin manages the staff of the clinics they administer (`staff_*`): invites them
+through the `*_save` writes, deactivates or reactivates an account that only their clinics use,
+and removes from their clinics someone who also works elsewhere.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from needlecare.accounts.models import STAFF_ROLES, Role, User
 from needlecare.audit.services import audit_record
@@ -24,7 +30,9 @@ from needlecare.clinics.models import (
     StaffMembership,
     Therapist,
 )
-from needlecare.common.errors import DomainError, validate
+from needlecare.common.errors import DomainError, NotAllowed, validate
+from needlecare.outbox.models import Channel
+from needlecare.outbox.services import Recipient, message_queue
 
 M = TypeVar("M", bound=Model)
 
@@ -190,3 +198,201 @@ def credential_save(
             field="expires_on",
         )
     return audited_save(credential, by=by, fields=fields)
+
+
+# --- Staff, managed by a clinic admin ----------------------------------------------------------
+
+INVITATION = "account.invitation"
+# A visit that has not ended and was not called off still needs its therapist.
+VISIT_OVER = ("cancelled", "no_show", "completed")
+
+
+@dataclass(frozen=True)
+class CredentialDetails:
+    """A credential as an invitation gives it (a Credential once the therapist exists)."""
+
+    kind: str
+    issuer: str
+    number: str
+    valid_from: dt.date
+    expires_on: dt.date
+
+
+def _administered(by: User) -> set[int]:
+    """The clinics an active clinic admin administers, read now (not a cached set)."""
+    if not (by.is_active and by.role == Role.CLINIC_ADMIN):
+        raise NotAllowed("staff.not_an_admin", "Only a clinic admin can manage staff.")
+    return set(by.memberships.values_list("clinic_id", flat=True))
+
+
+def _managed(user: User, *, by: User, every_clinic: bool) -> list[int]:
+    """The member's clinics, when `by` may manage them: staff, not themself, at one of their
+    clinics (at every one of them if `every_clinic`, for a change to the whole account)."""
+    mine = _administered(by)
+    theirs = sorted(user.memberships.values_list("clinic_id", flat=True))
+    if user.role not in STAFF_ROLES or not mine & set(theirs):
+        raise NotAllowed("staff.not_yours", "This person does not work at your clinics.")
+    if user.pk == by.pk:
+        raise DomainError("staff.not_yourself", "You cannot do this to your own account.")
+    if user.is_superuser:
+        raise NotAllowed("staff.superuser", "Only another superuser can change this account.")
+    if every_clinic and not set(theirs) <= mine:
+        raise DomainError(
+            "staff.works_elsewhere",
+            f"{user.full_name} also works at a clinic you do not administer: remove them from "
+            "your clinics instead, or ask that clinic's admin.",
+        )
+    return theirs
+
+
+def _check_no_upcoming_visits(user: User, *, clinic_ids: Iterable[int] | None = None) -> None:
+    # Appointments belong to scheduling, which builds on clinics: they are read through the
+    # therapist's reverse relation rather than imported.
+    therapist = Therapist.objects.filter(user=user).first()
+    if therapist is None:
+        return
+    visits = therapist.appointments.filter(ends_at__gt=timezone.now()).exclude(
+        status__in=VISIT_OVER
+    )
+    if clinic_ids is not None:
+        visits = visits.filter(clinic_id__in=list(clinic_ids))
+    if count := visits.count():
+        raise DomainError(
+            "staff.has_upcoming_visits",
+            f"{user.full_name} has {count} upcoming visit{'s' if count > 1 else ''}: move them "
+            "to another therapist or cancel them first.",
+            {"visits": count},
+        )
+
+
+def _queue_invitation(user: User, *, by: User, clinic_id: int) -> None:
+    message_queue(
+        kind=INVITATION,
+        about=user,
+        to=[Recipient(Channel.EMAIL, user.email, user_id=user.pk)],
+        key=f"{user.pk}:{timezone.now().isoformat()}",
+        clinic_id=clinic_id,
+        context={"invited_by": by.full_name},
+    )
+
+
+def staff_invite(
+    *,
+    by: User,
+    email: str,
+    full_name: str,
+    role: str,
+    clinics: Sequence[Clinic],
+    title: str = "",
+    credentials: Sequence[CredentialDetails] = (),
+) -> User:
+    """A clinic admin invites a member of staff to their clinics; the emailed link sets the
+    password, once."""
+    email = email.strip().lower()
+    if role not in STAFF_ROLES:
+        raise DomainError("staff.unknown_role", "Choose a staff role.", field="role")
+    if role != Role.THERAPIST and (title.strip() or credentials):
+        raise DomainError(
+            "staff.not_a_therapist", "Only a therapist has a title and credentials.", field="role"
+        )
+    with transaction.atomic(durable=True):
+        mine = _administered(by)
+        clinic_ids = sorted({c.pk for c in clinics})
+        if not clinic_ids or not set(clinic_ids) <= mine:
+            raise NotAllowed(
+                "staff.clinic_not_yours", "Choose one or more of your clinics.", field="clinics"
+            )
+        if User.objects.filter(email__iexact=email).exists():
+            raise DomainError(
+                "account.email_taken", "An account with this email already exists.", field="email"
+            )
+        user = User(email=email, full_name=full_name.strip(), role=role)
+        user.is_staff = role == Role.CLINIC_ADMIN  # Django's admin, as for every clinic admin
+        user.set_unusable_password()
+        validate(user)
+        user.save()
+        audit_record(
+            actor=by, action="user.invited", target=user, data={"role": role}, clinic_ids=clinic_ids
+        )
+        for clinic_id in clinic_ids:
+            membership = StaffMembership(user=user, clinic_id=clinic_id)
+            membership_save(membership=membership, by=by, fields=["user", "clinic"])
+        if role == Role.THERAPIST:
+            therapist = therapist_save(
+                therapist=Therapist(user=user, title=title.strip()), by=by, fields=["title"]
+            )
+            for details in credentials:
+                credential = Credential(therapist=therapist, **asdict(details))
+                credential_save(credential=credential, by=by, fields=list(asdict(details)))
+        _queue_invitation(user, by=by, clinic_id=clinic_ids[0])
+    return user
+
+
+def staff_invitation_resend(*, user: User, by: User) -> None:
+    """Send a new invitation to someone who has not chosen a password yet."""
+    with transaction.atomic(durable=True):
+        clinic_ids = _managed(user, by=by, every_clinic=False)
+        if not user.is_active or user.has_usable_password():
+            raise DomainError(
+                "staff.not_invited", f"{user.full_name} is not waiting for an invitation."
+            )
+        audit_record(actor=by, action="user.invitation_resent", target=user, clinic_ids=clinic_ids)
+        _queue_invitation(user, by=by, clinic_id=sorted(set(clinic_ids) & _administered(by))[0])
+
+
+def staff_deactivate(*, user: User, by: User) -> User:
+    """Close a member of staff's account: they are signed out at their next request and can no
+    longer be booked. Only an account no clinic but the admin's own relies on."""
+    with transaction.atomic(durable=True):
+        clinic_ids = _managed(user, by=by, every_clinic=True)
+        if not user.is_active:
+            raise DomainError("staff.already_inactive", f"{user.full_name} is already inactive.")
+        _check_no_upcoming_visits(user)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(actor=by, action="user.deactivated", target=user, clinic_ids=clinic_ids)
+    return user
+
+
+def staff_reactivate(*, user: User, by: User) -> User:
+    """Open a deactivated account again."""
+    with transaction.atomic(durable=True):
+        clinic_ids = _managed(user, by=by, every_clinic=True)
+        if user.is_active:
+            raise DomainError("staff.already_active", f"{user.full_name} is already active.")
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(actor=by, action="user.reactivated", target=user, clinic_ids=clinic_ids)
+    return user
+
+
+def staff_remove(*, user: User, clinic: Clinic, by: User) -> None:
+    """Take a member of staff who also works at another clinic off one of the admin's clinics,
+    with their working hours there."""
+    with transaction.atomic(durable=True):
+        clinic_ids = _managed(user, by=by, every_clinic=False)
+        if clinic.pk not in _administered(by) or clinic.pk not in clinic_ids:
+            raise NotAllowed("staff.not_yours", "This person does not work at your clinics.")
+        if len(clinic_ids) == 1:
+            raise DomainError(
+                "staff.only_clinic",
+                f"{clinic} is {user.full_name}'s only clinic: deactivate the account instead.",
+            )
+        _check_no_upcoming_visits(user, clinic_ids=[clinic.pk])
+        therapist = Therapist.objects.filter(user=user).first()
+        if therapist is not None:
+            for hours in therapist.working_hours.filter(clinic=clinic):
+                setup_delete(record=hours, by=by)
+        setup_delete(record=StaffMembership.objects.get(user=user, clinic=clinic), by=by)
+
+
+def audit_trail_exported(*, clinic: Clinic, by: User, filters: dict[str, str], rows: int) -> None:
+    """Record that an admin took a copy of the clinic's audit trail."""
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="audit.exported",
+            target=clinic,
+            data={"filters": filters, "rows": rows},
+            clinic_ids=[clinic.pk],
+        )

@@ -1,16 +1,21 @@
 """Registering and changing patients; every write is audited with the clinic it belongs to."""
 
+import copy
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from needlecare.accounts.models import Role, User
 from needlecare.accounts.services import user_create
 from needlecare.audit.services import audit_record
 from needlecare.clinics.models import Clinic
-from needlecare.common.errors import DomainError, validate
+from needlecare.common.errors import DomainError, NotAllowed, validate
 from needlecare.common.time import clinic_today
+from needlecare.outbox.models import Channel
+from needlecare.outbox.services import Recipient, message_queue
 from needlecare.patients.models import Patient, Physician
 
 PATIENT_FIELDS = (
@@ -153,3 +158,118 @@ def patient_message_preferences_set(
             clinic_ids=patient.clinic_ids(),
         )
     return patient
+
+
+# What a patient may change of their own record; staff change every field of PATIENT_FIELDS.
+CONTACT_FIELDS = ("email", "phone", "street", "city", "state", "postal_code")
+
+
+def _cleaned(name: str, value: Any) -> Any:
+    if name == "date_of_birth":
+        return value
+    text = str(value or "").strip()
+    return text.lower() if name == "email" else text.upper() if name == "state" else text
+
+
+def patient_update(
+    *, patient: Patient, fields: Iterable[str], data: Mapping[str, Any], by: User
+) -> Patient:
+    """Change the named details of a patient's record with registration's checks: staff any of
+    them, the patient their contact details; audited when something changed."""
+    fields = list(dict.fromkeys(fields))
+    if by.role == Role.PATIENT and patient.user_id != by.pk:
+        raise NotAllowed("patient.not_yours", "You can change only your own details.")
+    editable = CONTACT_FIELDS if by.role == Role.PATIENT else PATIENT_FIELDS
+    for name in fields:
+        if name not in editable:
+            raise DomainError(
+                "patient.not_editable",
+                f"{name.replace('_', ' ')} cannot be changed here.",
+                field=name,
+            )
+    details = {name: getattr(patient, name) for name in PATIENT_FIELDS}
+    details.update({name: _cleaned(name, data.get(name)) for name in fields})
+    _check_details(details, clinic=patient.preferred_clinic)
+    changed = [name for name in fields if details[name] != getattr(patient, name)]
+    if not changed:
+        return patient
+    candidate = copy.copy(patient)
+    for name in changed:
+        setattr(candidate, name, details[name])
+    with transaction.atomic():
+        email = details["email"]
+        if "email" in changed and email and _email_taken(email, but=patient):
+            raise DomainError(
+                "patient.email_taken",
+                "Another patient's record has this email address.",
+                field="email",
+            )
+        validate(candidate)
+        candidate.save(update_fields=changed)
+        audit_record(
+            actor=by,
+            action="patient.updated",
+            target=patient,
+            data={"fields": changed, "by_patient": by.role == Role.PATIENT},
+            clinic_ids=patient.clinic_ids(),
+        )
+    for name in changed:
+        setattr(patient, name, details[name])
+    return patient
+
+
+def _email_taken(email: str, *, but: Patient) -> bool:
+    return Patient.objects.filter(email__iexact=email).exclude(pk=but.pk).exists()
+
+
+PATIENT_INVITATION = "account.patient_invitation"
+
+
+def patient_invite(*, patient: Patient, by: User) -> User:
+    """Give a patient registered at the desk an online account: one with no password yet, and
+    an email whose link chooses one (it works once). A patient invited before who has not
+    chosen a password is sent a new email, at the address now on their record."""
+    user = patient.user
+    if user is not None and (user.has_usable_password() or user.last_login is not None):
+        raise DomainError("patient.has_account", f"{patient.full_name} already has an account.")
+    email = patient.email.strip().lower()
+    if not email:
+        raise DomainError(
+            "patient.no_email",
+            "Add the patient's email address first: the invitation goes there.",
+            field="email",
+        )
+    again = user is not None
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exclude(patient=patient).exists():
+            raise DomainError(
+                "account.email_taken",
+                "An account with this email address already exists.",
+                field="email",
+            )
+        if user is None:
+            # No password: the link in the invitation chooses the first one.
+            user = User.objects.create_user(
+                email, None, full_name=patient.full_name, role=Role.PATIENT
+            )
+            audit_record(actor=by, action="user.created", target=user, data={"role": user.role})
+            patient.user = user
+            patient.save(update_fields=["user"])
+        elif user.email != email:
+            user.email = email
+            user.save(update_fields=["email"])
+        audit_record(
+            actor=by,
+            action="patient.invited",
+            target=patient,
+            data={"again": again},
+            clinic_ids=patient.clinic_ids(),
+        )
+        message_queue(
+            kind=PATIENT_INVITATION,
+            about=user,
+            to=[Recipient(Channel.EMAIL, email, patient_id=patient.pk, user_id=user.pk)],
+            key=f"{user.pk}:{timezone.now().isoformat()}",
+            clinic_id=patient.preferred_clinic_id,
+        )
+    return user

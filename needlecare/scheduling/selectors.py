@@ -1,16 +1,25 @@
 """Reads for scheduling: bookable starts, and the appointments the pages show."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from needlecare.clinics.models import Clinic
+from needlecare.clinics.models import Clinic, Closure, OpeningHours, Therapist
+from needlecare.common.time import clinic_zone
 from needlecare.patients.models import Patient
-from needlecare.scheduling.availability import Slot, available_slots
+from needlecare.scheduling.availability import (
+    ClinicCalendar,
+    Slot,
+    TherapistAgenda,
+    available_slots,
+)
 from needlecare.scheduling.inputs import Inputs, availability_inputs, local_bounds
 from needlecare.scheduling.models import (
+    ACTIVE,
     Appointment,
     AppointmentType,
     Status,
@@ -164,3 +173,206 @@ def appointments_screening_changed(appointments: Iterable[Appointment]) -> set[i
         if screening_is_current(now) and not all(now.decision.clears(r) for r in a.planned_regions):
             flagged.add(a.pk)
     return flagged
+
+
+# --- The working day: arrivals, gaps and the week's use of the therapists' time --------------
+
+
+def working_day(
+    *, clinics: Iterable[Clinic], on: dt.date, therapist: Therapist | None = None, within: int = 14
+) -> dt.date | None:
+    """The first day from `on` that one of the clinics opens (weekly hours, less closures) and,
+    given a therapist, that they work there; None if none within so many days."""
+    clinic_ids = [c.pk for c in clinics]
+    last = on + dt.timedelta(days=within - 1)
+    open_on = set(
+        OpeningHours.objects.filter(clinic_id__in=clinic_ids).values_list("clinic_id", "weekday")
+    )
+    closed = list(
+        Closure.objects.filter(
+            clinic_id__in=clinic_ids, starts_on__lte=last, ends_on__gte=on
+        ).values_list("clinic_id", "starts_on", "ends_on")
+    )
+    if therapist is not None:
+        open_on &= set(
+            WorkingHours.objects.filter(therapist=therapist, clinic_id__in=clinic_ids).values_list(
+                "clinic_id", "weekday"
+            )
+        )
+    for n in range(within):
+        day = on + dt.timedelta(days=n)
+        for clinic_id, weekday in open_on:
+            shut = any(c == clinic_id and a <= day <= b for c, a, b in closed)
+            if weekday == day.weekday() and not shut:
+                return day
+    return None
+
+
+def arrivals(clinic: Clinic, day: dt.date) -> list[Appointment]:
+    """Who is expected at a clinic on a local day (cancelled visits left out), in time order."""
+    return [a for a in appointments_for_day(clinic, day) if a.status != Status.CANCELLED]
+
+
+def appointments_of_therapist(
+    therapist: Therapist, day: dt.date, clinics: Iterable[Clinic]
+) -> list[Appointment]:
+    """A therapist's visits on a local day at these clinics (cancelled ones left out)."""
+    when = Q(pk__in=[])
+    for clinic in clinics:
+        start, end = local_bounds(clinic, day, day)
+        when |= Q(clinic=clinic, starts_at__gte=start, starts_at__lt=end)
+    return list(
+        Appointment.objects.filter(when, therapist=therapist)
+        .exclude(status=Status.CANCELLED)
+        .select_related("patient", "clinic", "therapist__user", "room", "type")
+        .order_by("starts_at", "id")
+    )
+
+
+STEP = dt.timedelta(minutes=15)  # the availability rules' step between starts
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Free time with one therapist: bookable from start, for the types that fit until end."""
+
+    start: dt.datetime  # UTC
+    end: dt.datetime
+    types: tuple[AppointmentType, ...]
+
+
+@dataclass(frozen=True)
+class TherapistGaps:
+    therapist: Therapist
+    gaps: list[Gap]
+
+
+def day_gaps(
+    clinic: Clinic,
+    day: dt.date,
+    *,
+    types: Iterable[AppointmentType],
+    not_before: dt.datetime | None = None,
+) -> list[TherapistGaps]:
+    """Each therapist's free time on a day: the runs of bookable starts of each type (the same
+    rules as booking, one read for them all), joined where they meet."""
+    inputs = availability_inputs(clinic=clinic, first_day=day, last_day=day)
+    runs: dict[int, list[tuple[dt.datetime, dt.datetime, AppointmentType]]] = defaultdict(list)
+    for kind in types:
+        last: dict[int, Slot] = {}
+        for slot in free_slots(inputs, type=kind, days=(day, day), not_before=not_before):
+            before = last.get(slot.therapist_id)
+            mine = runs[slot.therapist_id]
+            if before is not None and slot.start - before.start == STEP:
+                mine[-1] = (mine[-1][0], slot.end, kind)
+            else:
+                mine.append((slot.start, slot.end, kind))
+            last[slot.therapist_id] = slot
+    therapists = Therapist.objects.filter(pk__in=runs).select_related("user")
+    return sorted(
+        (TherapistGaps(t, _joined(runs[t.pk])) for t in therapists),
+        key=lambda row: row.therapist.user.full_name,
+    )
+
+
+def _joined(runs: list[tuple[dt.datetime, dt.datetime, AppointmentType]]) -> list[Gap]:
+    gaps: list[Gap] = []
+    for start, end, kind in sorted(runs, key=lambda run: (run[0], run[1])):
+        if gaps and start <= gaps[-1].end:
+            last = gaps[-1]
+            types = last.types if kind in last.types else (*last.types, kind)
+            gaps[-1] = Gap(last.start, max(last.end, end), types)
+        else:
+            gaps.append(Gap(start, end, (kind,)))
+    return gaps
+
+
+@dataclass(frozen=True)
+class Utilisation:
+    """A therapist's week at a clinic: minutes booked against minutes working."""
+
+    therapist: Therapist
+    booked_minutes: int
+    working_minutes: int
+
+    @property
+    def booked_hours(self) -> float:
+        return round(self.booked_minutes / 60, 1)
+
+    @property
+    def working_hours(self) -> float:
+        return round(self.working_minutes / 60, 1)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.working_minutes:
+            return None
+        return round(100 * self.booked_minutes / self.working_minutes)
+
+
+def utilisation_for_week(clinic: Clinic, monday: dt.date) -> list[Utilisation]:
+    """Per therapist, the week's booked minutes at the clinic against their working minutes
+    there (their hours within opening hours, less closures and time off), in three queries."""
+    sunday = monday + dt.timedelta(days=6)
+    calendar, agendas, _ = availability_inputs(clinic=clinic, first_day=monday, last_day=sunday)
+    zone = clinic_zone(clinic)
+    working = {a.therapist_id: _working_minutes(calendar, a, monday, zone) for a in agendas}
+    start, end = local_bounds(clinic, monday, sunday)
+    booked: dict[int, int] = defaultdict(int)
+    for therapist_id, starts_at, ends_at in Appointment.objects.filter(
+        clinic=clinic, status__in=ACTIVE, starts_at__gte=start, starts_at__lt=end
+    ).values_list("therapist_id", "starts_at", "ends_at"):
+        booked[therapist_id] += int((ends_at - starts_at).total_seconds() // 60)
+    therapists = Therapist.objects.filter(pk__in={*working, *booked}).select_related("user")
+    return sorted(
+        (Utilisation(t, booked.get(t.pk, 0), working.get(t.pk, 0)) for t in therapists),
+        key=lambda row: row.therapist.user.full_name,
+    )
+
+
+def _working_minutes(
+    calendar: ClinicCalendar, agenda: TherapistAgenda, monday: dt.date, zone: dt.tzinfo
+) -> int:
+    """Minutes of the week the therapist works while the clinic is open, less time off."""
+    windows: list[tuple[dt.datetime, dt.datetime]] = []
+    for day in (monday + dt.timedelta(days=n) for n in range(7)):
+        if any(day in closure for closure in calendar.closures):
+            continue
+        for o in (p for p in calendar.opening if p.weekday == day.weekday()):
+            for w in (p for p in agenda.working if p.weekday == day.weekday()):
+                lo = _at(day, max(o.start, w.start), zone)
+                hi = min(_at(day, o.end, zone, end=True), _at(day, w.end, zone, end=True))
+                if lo < hi:
+                    windows.append((lo, hi))
+    total = dt.timedelta()
+    for lo, hi in windows:
+        free = lo
+        for off in agenda.time_off:  # sorted by start: what is left after each
+            if off.end > free and off.start < hi:
+                total += max(dt.timedelta(), min(off.start, hi) - free)
+                free = max(free, off.end)
+        total += max(dt.timedelta(), hi - free)
+    return int(total.total_seconds() // 60)
+
+
+def _at(day: dt.date, wall: dt.time, zone: dt.tzinfo, *, end: bool = False) -> dt.datetime:
+    """A wall-clock time on a day as an instant (UTC); an end of 00:00 is the next midnight."""
+    if end and wall == dt.time(0):
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(dt.UTC)
+
+
+def visit_today(patient: Patient) -> bool:
+    """Whether the patient has a visit (not cancelled) today, in its clinic's time."""
+    now = timezone.now()
+    soon = Appointment.objects.filter(
+        patient=patient,
+        status__in=ACTIVE,
+        starts_at__gte=now - dt.timedelta(days=1),
+        starts_at__lt=now + dt.timedelta(days=1),
+    ).select_related("clinic")
+    return any(
+        timezone.localtime(a.starts_at, clinic_zone(a.clinic)).date()
+        == timezone.localtime(now, clinic_zone(a.clinic)).date()
+        for a in soon
+    )

@@ -1,12 +1,17 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from needlecare.clinics.models import Clinic
 from needlecare.patients.models import Patient
-from needlecare.screening.models import PhysicianClearance, PublishedPolicy, Screening
+from needlecare.screening.models import (
+    PhysicianClearance,
+    PublishedPolicy,
+    Screening,
+    ScreeningConfirmation,
+)
 from needlecare.screening.policy import DEFAULT_POLICY, Policy
 
 NEEDS_ATTENTION = ("physician_clearance_required", "contraindicated")
@@ -84,3 +89,25 @@ def clearance_worklist(clinic_ids: Iterable[int]) -> list[Screening]:
         .order_by("overall", "entered_at")
     )
     return [s for s in rows if screening_is_current(s)]
+
+
+def screenings_latest(patient_ids: Iterable[int]) -> dict[int, Screening]:
+    """Each patient's latest screening, current or not, by patient id: one query for them all."""
+    latest = Screening.objects.filter(patient=OuterRef("pk")).order_by("-entered_at", "-id")
+    latest_ids = (
+        Patient.objects.filter(pk__in=list(patient_ids))
+        .annotate(latest=Subquery(latest.values("pk")[:1]))
+        .values("latest")
+    )
+    rows = Screening.objects.filter(pk__in=latest_ids).select_related("clinic")
+    return {s.patient_id: s for s in rows}
+
+
+def screenings_confirmed(screening_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """When each screening was last confirmed unchanged (at a visit or through a reminder)."""
+    rows = (
+        ScreeningConfirmation.objects.filter(screening_id__in=list(screening_ids))
+        .values("screening_id")
+        .annotate(last=Max("confirmed_at"))
+    )
+    return {row["screening_id"]: row["last"] for row in rows}

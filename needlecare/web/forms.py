@@ -138,3 +138,39 @@ class MessagePreferencesForm(forms.Form):
     reminders = forms.BooleanField(
         required=False, label="Remind me of each visit a couple of days before"
     )
+
+
+class PatientEditForm(StaffPatientForm):
+    """A patient's details as staff change them: registration's fields, but the clinic and the
+    physician."""
+
+    keep: tuple[str, ...] = (
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "email",
+        "phone",
+        "street",
+        "city",
+        "state",
+        "postal_code",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in [name for name in self.fields if name not in self.keep]:
+            del self.fields[name]
+        self.order_fields(self.keep)
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class ContactDetailsForm(PatientEditForm):
+    """What a patient changes of their own record: how to reach them."""
+
+    keep = ("phone", "email", "street", "city", "state", "postal_code")
+
+
+class InvitationForm(forms.Form):
+    """Nothing to fill in: the patient's email is on their record; a refusal lands here."""

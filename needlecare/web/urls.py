@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from needlecare.web.views import accounts, patient, public, screening, staff
+from needlecare.web.views import accounts, patient, patient_record, public, screening, staff, today
 
 urlpatterns = [
     # Public pages
@@ -20,8 +20,13 @@ urlpatterns = [
     path("screening/", screening.questionnaire, name="screening"),
     path("screening/<int:screening_id>/", screening.result, name="screening-result"),
     path("screening/<int:screening_id>/confirm/", screening.confirm, name="screening-confirm"),
+    path(
+        "screening/<int:screening_id>/letter-for-my-physician/",
+        screening.clearance_letter_for_me,
+        name="screening-clearance-letter",
+    ),
     # Staff
-    path("staff/", staff.home, name="staff-home"),
+    path("staff/", today.home, name="staff-home"),
     path(
         "staff/notifications/<int:notification_id>/read/",
         staff.notification_read,
@@ -30,10 +35,9 @@ urlpatterns = [
     path("staff/clinics/<slug:slug>/", staff.clinic, name="staff-clinic"),
     path("staff/clinics/<slug:slug>/patients/", staff.patients, name="staff-patients"),
     path("staff/clinics/<slug:slug>/patients/new/", staff.patient_new, name="staff-patient-new"),
-    path("staff/clinics/<slug:slug>/audit/", staff.audit_trail, name="staff-audit"),
     path("staff/clinics/<slug:slug>/screening/", screening.worklist, name="staff-worklist"),
     path("staff/clinics/<slug:slug>/policy/", screening.policy, name="staff-policy"),
-    path("staff/patients/<int:patient_id>/", staff.patient_detail, name="staff-patient"),
+    path("staff/patients/<int:patient_id>/", patient_record.record, name="staff-patient"),
     path(
         "staff/patients/<int:patient_id>/screening/",
         screening.staff_questionnaire,

@@ -35,5 +35,7 @@ def test_no_app_imports_the_api_root():
 
 
 def test_no_import_of_our_own_code_hides_inside_a_function():
-    local = {(i.module, i.target) for i in imports() if i.local} - FAST_PATHS
+    # AppConfig.ready() is where Django has receivers connected, once the models are loaded.
+    local = {(i.module, i.target) for i in imports() if i.local and not i.module.endswith(".apps")}
+    local -= FAST_PATHS
     assert local == set()

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.patients.access import access_own_patient
-from needlecare.patients.services import patient_message_preferences_set
+from needlecare.patients.services import patient_message_preferences_set, patient_update
 from needlecare.screening.selectors import screening_current
-from needlecare.web.forms import MessagePreferencesForm, attempt
+from needlecare.web.forms import ContactDetailsForm, MessagePreferencesForm, attempt
 
 
 @allow(Role.PATIENT)
@@ -37,3 +37,21 @@ def message_preferences(request: AuthedRequest) -> HttpResponse:
         return redirect("my-messages")
     context = {"patient": patient, "form": form}
     return render(request, "patient/messages.html", context, status=outcome.status)
+
+
+@allow(Role.PATIENT)
+def my_details(request: AuthedRequest) -> HttpResponse:
+    patient = access_own_patient(request.user)
+    initial = {name: getattr(patient, name) for name in ContactDetailsForm.keep}
+    form = ContactDetailsForm(request.POST or None, initial=initial)
+    outcome = attempt(
+        form,
+        lambda: patient_update(
+            patient=patient, fields=list(form.fields), data=form.changes(), by=request.user
+        ),
+    )
+    if outcome.done:
+        messages.success(request, "Your details are saved.")
+        return redirect("patient-home")
+    context = {"patient": patient, "form": form}
+    return render(request, "record/my_details.html", context, status=outcome.status)

@@ -7,37 +7,14 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
-from needlecare.audit.selectors import audit_events_for_clinics
-from needlecare.charting.selectors import notifications_unread
 from needlecare.charting.services import notification_mark_read
 from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic
-from needlecare.clinics.selectors import clinic_therapists, clinics_of
+from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.time import clinic_today
-from needlecare.outbox.selectors import messages_failed, messages_to_patient
-from needlecare.patients.access import access_patient
 from needlecare.patients.selectors import patients_search
-from needlecare.patients.services import patient_record_viewed, patient_register_by_staff
-from needlecare.screening import selectors as screening_selectors
+from needlecare.patients.services import patient_register_by_staff
 from needlecare.web.forms import StaffPatientForm, attempt
-from needlecare.web.mail import KIND_LABELS
-
-
-@allow(*STAFF)
-def home(request: AuthedRequest) -> HttpResponse:
-    clinics = clinics_of(request.user)
-    failed = (
-        messages_failed(c.pk for c in clinics)[:20]
-        if request.user.role == Role.CLINIC_ADMIN
-        else []
-    )
-    context = {
-        "my_clinics": clinics,
-        "notifications": notifications_unread(request.user)[:20],
-        "failed": failed,
-        "kind_labels": KIND_LABELS,
-    }
-    return render(request, "staff/home.html", context)
 
 
 @allow(*STAFF)
@@ -91,25 +68,3 @@ def patient_new(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(
         request, "staff/patient_new.html", {"clinic": clinic, "form": form}, status=outcome.status
     )
-
-
-@allow(*STAFF)
-def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id, roles=STAFF)
-    patient_record_viewed(patient=patient, by=request.user)
-    context = {
-        "patient": patient,
-        "screenings": screening_selectors.screenings_of(patient)[:10],
-        "current": screening_selectors.screening_current(patient),
-        "clearances": screening_selectors.clearances_of(patient),
-        "messages_sent": messages_to_patient(patient.pk),
-        "kind_labels": KIND_LABELS,
-    }
-    return render(request, "staff/patient_detail.html", context)
-
-
-@allow(Role.CLINIC_ADMIN)
-def audit_trail(request: AuthedRequest, slug: str) -> HttpResponse:
-    clinic = access_clinic(request.user, slug, roles=(Role.CLINIC_ADMIN,))
-    page = Paginator(audit_events_for_clinics([clinic.pk]), 100).get_page(request.GET.get("page"))
-    return render(request, "staff/audit.html", {"clinic": clinic, "page": page})
