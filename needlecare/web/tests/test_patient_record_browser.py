@@ -1,5 +1,6 @@
 """The patient's record in headless Chromium, against the shared live server: a patient changes
-their own contact details from their dashboard, and the front desk opens a walk-in's record and
+their own contact details from their dashboard and downloads the letter asking their physician
+for a clearance, and the front desk opens a walk-in's record and
 invites them online. Each test makes a patient of its own; every page is checked with axe and for
 console errors (CSP violations among them)."""
 
@@ -9,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.screening.policy import CONDITION_INFO
 from needlecare.web.tests.test_messages_browser import (
     REGISTERED_ONLINE,
     a_fresh_address,
@@ -125,3 +127,32 @@ def test_the_front_desk_opens_a_walk_ins_record_and_invites_them_online(
         page_passes_the_checks(page, errors, "record-desk-saved-desktop")
     finally:
         context.close()
+
+
+def test_a_patient_whose_result_needs_a_clearance_downloads_the_letter_for_their_physician(
+    page: Page, live_server_url: str, server_environment
+):
+    base = live_server_url
+    email = a_fresh_address("clearance")
+    run_setup(server_environment, REGISTERED_ONLINE, EMAIL=email, PASSWORD=DEMO_PASSWORD)
+    errors = _collect_console_errors(page)
+    _sign_in(page, base, email)
+    page.goto(f"{base}/screening/")
+    page.locator('input[name="regions"][value="neck"]').check()
+    for code in CONDITION_INFO:
+        page.locator(f"#id_has_{code}_{0 if code == 'cancer' else 1}").check()
+    page.locator("#id_confirm").check()
+    page.locator('form.questionnaire button[type="submit"]').click()
+
+    expect(page.locator("main")).to_contain_text("Your physician's recommendation is needed")
+    # Blocked until cleared: no booking offered, the letter is.
+    expect(page.get_by_role("link", name="Book a visit")).to_have_count(0)
+    page_passes_the_checks(page, errors, "screening-clearance-needed-desktop")
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Get the letter for your physician (PDF)").click()
+    download = downloading.value
+    assert download.suggested_filename.endswith(".pdf")
+    path = download.path()
+    assert path is not None
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
