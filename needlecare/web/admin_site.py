@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from needlecare.accounts.access import staff_clinic_ids
-from needlecare.accounts.models import Role, User
+from needlecare.accounts.models import STAFF_ROLES, Role, User
 from needlecare.clinics import services as clinic_services
 from needlecare.clinics.models import (
     Clinic,
@@ -168,6 +168,13 @@ class AppointmentTypeInline(ScopedInline):
 class MembershipInline(ScopedInline):
     model = StaffMembership
     autocomplete_fields = ()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Only staff work for a clinic: patients' accounts are never offered.
+        if db_field.name == "user":
+            staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+            kwargs["queryset"] = staff.order_by("full_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Clinic, site=admin_site)

@@ -106,3 +106,17 @@ def test_a_room_added_in_the_admin_is_audited_by_the_rooms_service(client, pract
     room = practice.stoughton.rooms.get(name="Room 7")
     [event] = audit_events_for_target("clinics.room", room.pk)
     assert event.action == "room.added" and event.actor == practice.admin
+
+
+def test_the_clinics_staff_list_offers_staff_accounts_never_patients(client, practice):
+    client.force_login(practice.admin)
+    page = client.get(f"/admin/clinics/clinic/{practice.stoughton.pk}/change/")
+    assert page.status_code == 200
+    formset = next(
+        f.formset
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model is StaffMembership
+    )
+    offered = set(formset.empty_form.fields["user"].queryset)
+    assert practice.front_desk in offered and practice.therapist.user in offered
+    assert practice.patient.user not in offered

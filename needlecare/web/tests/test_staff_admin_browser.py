@@ -157,3 +157,42 @@ def test_an_admin_invites_a_therapist_and_deactivates_a_front_desk_account(
         expect(phone.locator("h1")).to_have_text("This link cannot be used")
     finally:
         invited.close()
+
+
+ADMIN_PAGES = [
+    "/staff/",
+    "/staff/clinics/stoughton/",
+    "/staff/clinics/stoughton/staff/",
+    "/staff/clinics/stoughton/staff/invite/",
+    "/staff/clinics/stoughton/audit/",
+    "/staff/clinics/stoughton/schedule/",
+    "/staff/clinics/stoughton/policy/",
+]
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_clinic_admins_pages_fit_the_screen(
+    browser: Browser, live_server_url: str, viewport: str
+) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    try:
+        page = context.new_page()
+        errors = _collect_console_errors(page)
+        page.goto(f"{live_server_url}/accounts/login/")
+        page.locator('input[name="username"]').fill("admin@demo.needlecare.test")
+        page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+        page.locator("main").get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile(r"/staff/$"))
+        width = VIEWPORTS[viewport]["width"]
+        too_wide = {}
+        for path in ADMIN_PAGES:
+            response = page.goto(f"{live_server_url}{path}")
+            assert response is not None and response.status == 200, path
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                too_wide[path] = scroll
+            name = path.strip("/").replace("/", "-").replace("staff-clinics-", "")
+            page_passes_the_checks(page, errors, f"admin-{name or 'today'}-{viewport}")
+        assert too_wide == {}, f"wider than the {width}px screen: {too_wide}"
+    finally:
+        context.close()
