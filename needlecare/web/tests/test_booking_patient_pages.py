@@ -122,6 +122,33 @@ def test_a_screening_that_clears_nothing_says_so(client, schedule):
     html = response.content.decode()
     assert "does not clear any area" in html
     assert "Low back: cannot be needled" in html
+    # Ruled out, not waiting: no screening to answer first, the education page and the clinic.
+    assert "Dry needling cannot be booked now" in html
+    assert "needs a current safety screening first" not in html
+    assert "Get the letter for your physician" not in html
+    assert 'href="/"' in html and p.stoughton.phone in html
+
+
+def test_a_screening_waiting_for_a_clearance_offers_the_letter_not_a_new_screening(
+    client, schedule
+):
+    p = schedule.practice
+    waiting = schedule.screen(p.patient, "cancer", regions=["neck"])
+    client.force_login(p.patient.user)
+
+    html = client.get(steps(schedule, regions="neck")).content.decode()
+
+    assert "Dry needling needs your physician's recommendation first" in html
+    assert "needs a current safety screening first" not in html
+    assert f'action="/screening/{waiting.pk}/letter-for-my-physician/"' in html
+
+    client.force_login(p.front_desk)
+    staff_page = client.get(
+        f"/staff/clinics/stoughton/schedule/book/?patient={p.patient.pk}&type=dry-needling"
+    )
+    staff_html = staff_page.content.decode()
+    assert "Dry needling needs a physician's clearance first" in staff_html
+    assert f'href="/staff/patients/{p.patient.pk}/clearances/new/"' in staff_html
 
 
 def test_a_contraindicated_region_is_not_offered(client, schedule):

@@ -294,7 +294,16 @@ def _check_screening(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRes
     cleared = cleared_regions(screening)
     if not cleared:
         not_cleared = not_cleared_regions(screening)
-        page = {"type": wizard.kind, "screening": screening, "not_cleared": not_cleared}
+        waiting = screening is not None and "physician_clearance_required" in set(
+            screening.decision.not_cleared().values()
+        )
+        page = {
+            "type": wizard.kind,
+            "screening": screening,
+            "not_cleared": not_cleared,
+            # Some area waits for a physician's clearance (not ruled out for good).
+            "needs_clearance": waiting,
+        }
         return _show(request, wizard, "blocked", page)
     return replace(wizard, screening=screening, cleared=cleared)
 
