@@ -52,6 +52,7 @@ DECISION_WORDS = {
     "physician_clearance_required": "needs a physician's clearance first",
 }
 NOT_OFFERED = "Choose one of the times offered."
+CLEARANCE = "physician_clearance_required"
 
 
 # --- Free times, grouped for the page ---------------------------------------------------------
@@ -294,16 +295,10 @@ def _check_screening(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRes
     cleared = cleared_regions(screening)
     if not cleared:
         not_cleared = not_cleared_regions(screening)
-        waiting = screening is not None and "physician_clearance_required" in set(
-            screening.decision.not_cleared().values()
-        )
-        page = {
-            "type": wizard.kind,
-            "screening": screening,
-            "not_cleared": not_cleared,
-            # Some area waits for a physician's clearance (not ruled out for good).
-            "needs_clearance": waiting,
-        }
+        # Does some area wait for a physician's clearance (rather than being ruled out)?
+        waits = screening is not None and CLEARANCE in screening.decision.not_cleared().values()
+        page: dict[str, object] = {"type": wizard.kind, "screening": screening}
+        page |= {"not_cleared": not_cleared, "needs_clearance": waits}
         return _show(request, wizard, "blocked", page)
     return replace(wizard, screening=screening, cleared=cleared)
 
