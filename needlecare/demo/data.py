@@ -147,6 +147,20 @@ PHYSICIANS = {
         "fax": "508-555-0171",
         "email": "",
     },
+    "goldberg": {
+        "name": "Dr. Susan Goldberg",
+        "practice": "Sharon Internal Medicine (demo)",
+        "phone": "781-555-0150",
+        "fax": "781-555-0151",
+        "email": "sgoldberg@demo.needlecare.test",
+    },
+    "santos": {
+        "name": "Dr. Miguel Santos",
+        "practice": "Mansfield Family Health (demo)",
+        "phone": "508-555-0180",
+        "fax": "508-555-0181",
+        "email": "",
+    },
 }
 
 # email (also the key), first, last, date of birth, phone, clinic, physician, has an online login

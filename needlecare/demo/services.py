@@ -1,27 +1,38 @@
 """demo_load: put the demo practice in the database, adding only what is missing."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 
 from needlecare.accounts.models import User
 from needlecare.accounts.services import user_create
+from needlecare.charting.models import AdverseEvent, Consent, NeedlingRecord, TreatmentSession
 from needlecare.charting.selectors import consent_document_current
 from needlecare.charting.services import consent_document_publish
 from needlecare.clinics import services as clinic_services
 from needlecare.clinics.models import Clinic, Credential, Room, StaffMembership, Therapist
 from needlecare.common.time import clinic_today
-from needlecare.demo import data
+from needlecare.demo import data, story
+from needlecare.demo.people import PEOPLE
+from needlecare.demo.practice import AHEAD_DAYS, DESKS
+from needlecare.outbox.models import Message
+from needlecare.outcomes.models import MeasureResponse
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_register_by_staff, patient_register_online
-from needlecare.scheduling.models import AppointmentType, WorkingHours
+from needlecare.reports.models import Letter
+from needlecare.scheduling.models import Appointment, AppointmentType, Status, WorkingHours
 from needlecare.scheduling.services import appointment_type_save, working_hours_set
+from needlecare.screening.models import PhysicianClearance, Screening
 
 
 @dataclass
 class DemoResult:
     created: list[str] = field(default_factory=list)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
 
 
 def _clinics(result: DemoResult) -> dict[str, Clinic]:
@@ -74,17 +85,41 @@ def _staff(result: DemoResult, clinics: dict[str, Clinic]) -> None:
 
 
 def _patients(result: DemoResult, clinics: dict[str, Clinic]) -> None:
-    for email, first, last, dob, phone, slug, doc, online in data.PATIENTS:
-        if Patient.objects.filter(email=email).exists():
-            if online:
-                result.logins.append(("patient", email, clinics[slug].name))
+    # email, first, last, born, phone, town, clinic, physician, online, registered by the desk
+    # (the first five were registered by needlecare itself, before the desk had a login)
+    rows = [
+        (email, first, last, dob, phone, clinics[slug].city, slug, doc, online, False)
+        for email, first, last, dob, phone, slug, doc, online in data.PATIENTS
+    ]
+    rows += [
+        (
+            person.email,
+            person.first,
+            person.last,
+            dt.date.fromisoformat(person.born),
+            person.phone,
+            person.town,
+            person.clinic,
+            person.doctor,
+            person.online,
+            True,
+        )
+        for person in PEOPLE
+    ]
+    known = set(
+        Patient.objects.filter(email__in=[r[0] for r in rows]).values_list("email", flat=True)
+    )
+    for email, first, last, dob, phone, town, slug, doc, online, by_desk in rows:
+        if online:
+            result.logins.append(("patient", email, clinics[slug].name))
+        if email in known:
             continue
         details = {
             "first_name": first,
             "last_name": last,
             "date_of_birth": dob,
             "phone": phone,
-            "city": clinics[slug].city,
+            "city": town,
             "state": "MA",
             "email": email,
         }
@@ -97,10 +132,10 @@ def _patients(result: DemoResult, clinics: dict[str, Clinic]) -> None:
                 clinic=clinics[slug],
                 physician=physician,
             )
-            result.logins.append(("patient", email, clinics[slug].name))
         else:
+            desk = User.objects.get(email=DESKS[slug]) if by_desk else None
             patient_register_by_staff(
-                details=details, clinic=clinics[slug], by=None, physician=physician
+                details=details, clinic=clinics[slug], by=desk, physician=physician
             )
         result.created.append(f"patient {first} {last}")
 
@@ -146,4 +181,49 @@ def demo_load() -> DemoResult:
         _patients(result, clinics)
         _scheduling(result, clinics)
         _consent(result, clinics)
+        if not story.story_told(email for email, *_ in story.courses()):
+            story.story_build(clinics)
+            result.created.append("a year of history and the next two weeks")
+    # Letters are PDFs, slow to render: written after the transaction, each on its own.
+    letters = story.letters_write()
+    if letters:
+        result.created.append(f"{letters} letters")
+    if result.created:
+        result.summary = summary()
     return result
+
+
+def summary() -> list[str]:
+    """What the demo practice holds, in a few lines."""
+    now = timezone.now()
+    past = Appointment.objects.filter(starts_at__lt=now)
+    ahead = dict(
+        Appointment.objects.filter(starts_at__gte=now).values_list("status").annotate(n=Count("id"))
+    )
+    decisions = dict(Screening.objects.values_list("overall").annotate(n=Count("id")))
+    sessions = TreatmentSession.objects.filter(state=TreatmentSession.State.SIGNED)
+    events = AdverseEvent.objects.all()
+    messages = dict(Message.objects.values_list("state").annotate(n=Count("id")))
+    return [
+        f"{Patient.objects.count()} patients "
+        f"({Patient.objects.filter(user__isnull=False).count()} sign in online)",
+        f"the past year: {past.count()} visits, {sessions.count()} signed dry needling "
+        f"sessions ({NeedlingRecord.objects.count()} muscles needled), "
+        f"{past.filter(status__in=('no_show', 'cancelled')).count()} missed or cancelled",
+        f"{sum(decisions.values())} screenings: {decisions.get('eligible', 0)} eligible, "
+        f"{decisions.get('proceed_with_precautions', 0)} with precautions, "
+        f"{decisions.get('physician_clearance_required', 0)} needing a physician's clearance "
+        f"({PhysicianClearance.objects.count()} clearances recorded), "
+        f"{decisions.get('contraindicated', 0)} ruling needling out somewhere",
+        f"{Consent.objects.filter(countersigned_by__isnull=False).count()} consents signed and "
+        f"countersigned, {MeasureResponse.objects.count()} outcome scores, "
+        f"{events.count()} adverse events ({events.exclude(severity='mild').count()} not mild), "
+        f"{Letter.objects.count()} letters",
+        f"the next {AHEAD_DAYS} days: {sum(ahead.values())} visits ("
+        + ", ".join(
+            f"{ahead[value]} {label.lower()}" for value, label in Status.choices if value in ahead
+        )
+        + ")",
+        f"messages: {messages.get(Message.State.SENT, 0)} sent, "
+        f"{messages.get(Message.State.QUEUED, 0)} queued to go out (reminders of visits ahead)",
+    ]

@@ -5,14 +5,36 @@ from django.core.management import call_command
 
 from needlecare.accounts.models import Role, User
 from needlecare.audit.models import AuditEvent
+from needlecare.charting.models import AdverseEvent, Consent, TreatmentSession
 from needlecare.clinics.models import Clinic, Credential, StaffMembership, Therapist
 from needlecare.clinics.selectors import therapist_can_dry_needle
 from needlecare.common.time import clinic_today
+from needlecare.outbox.models import Message
+from needlecare.outcomes.models import MeasureResponse
 from needlecare.patients.models import Patient
+from needlecare.reports.models import Letter
+from needlecare.scheduling.models import Appointment
+from needlecare.screening.models import Screening
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Clinic, User, StaffMembership, Therapist, Credential, Patient, AuditEvent)
+MODELS = (
+    Clinic,
+    User,
+    StaffMembership,
+    Therapist,
+    Credential,
+    Patient,
+    AuditEvent,
+    Appointment,
+    Screening,
+    Consent,
+    TreatmentSession,
+    MeasureResponse,
+    AdverseEvent,
+    Letter,
+    Message,
+)
 
 
 def _run() -> str:
@@ -30,6 +52,7 @@ def test_loading_the_demo_twice_adds_nothing_the_second_time():
     counts = _counts()
     second = _run()
     assert _counts() == counts
+    assert counts["Appointment"] > 100 and counts["Letter"] > 0
     assert "already loaded" in second
     assert "admin@demo.needlecare.test" in first and "admin@demo.needlecare.test" in second
 

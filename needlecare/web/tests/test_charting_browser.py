@@ -28,12 +28,14 @@ DANA = "dana.reyes@demo.needlecare.test"
 
 # Run in the server's own database: a screening that covers the neck, and a dry needling
 # appointment with Dana that is checked in now. It is written with the ORM because Dana's
-# demo hours may not include today; it sits in the last hour, so it never collides with a
-# time another test books (those are all in the future).
+# demo hours may not include today; it sits in the past of today (check-in and the record need
+# the visit's day), at the latest start at which Dana, the room and Maria are all free in the
+# demo's diary, so it never collides with a visit the demo or another test booked.
 SETUP = """
 import datetime as dt
 import json
 
+from django.db.models import Q
 from django.utils import timezone
 
 from needlecare.accounts.models import User
@@ -55,12 +57,23 @@ screening = screening_record(
 )
 now = clinic_now(clinic)
 midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+room = Room.objects.filter(clinic=clinic).order_by("name").first()
+held = Appointment.objects.filter(status__in=["requested", "confirmed", "checked_in", "completed"])
+held = held.filter(Q(therapist=dana) | Q(room=room) | Q(patient=maria))
+
+def free(start):
+    return not held.filter(starts_at__lt=start + dt.timedelta(minutes=60),
+                           blocked_until__gt=start).exists()
+
 starts = max(now - dt.timedelta(minutes=50), midnight)
+while not free(starts) and starts - dt.timedelta(minutes=5) >= midnight:
+    starts -= dt.timedelta(minutes=5)
+assert free(starts), "no free hour today before now for Dana, the room and Maria"
 appointment = Appointment.objects.create(
     clinic=clinic,
     type=AppointmentType.objects.get(clinic=clinic, code="dry-needling"),
     therapist=dana,
-    room=Room.objects.filter(clinic=clinic).order_by("name").first(),
+    room=room,
     patient=maria,
     starts_at=starts,
     ends_at=starts + dt.timedelta(minutes=45),

@@ -8,7 +8,10 @@ from needlecare.demo.services import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo practice: both clinics, staff and patients. Safe to run twice."
+    help = (
+        "Load the demo practice: both clinics, staff, patients, a year of history and the "
+        "next two weeks. Safe to run twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,7 +27,9 @@ class Command(BaseCommand):
             )
         result = demo_load()
         if result.created:
-            self.stdout.write(f"Loaded {len(result.created)} demo records.")
+            self.stdout.write("Loaded the demo practice. It now holds:")
+            for line in result.summary:
+                self.stdout.write(f"  {line}")
         else:
             self.stdout.write("The demo practice is already loaded; nothing to add.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
