@@ -1,6 +1,7 @@
 """The screening pages: the questionnaire, results, clearances, the worklist and policy."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -268,6 +269,17 @@ def test_a_clinic_admin_publishes_a_policy_change(client, practice):
     assert screen(practice, None, "implant").overall == "proceed_with_precautions"
     page = client.get("/staff/clinics/stoughton/policy/").content.decode()
     assert published.policy.version in page
+
+
+def test_the_policy_page_names_areas_and_effects_in_words_not_codes(client, practice):
+    client.force_login(practice.admin)
+    page = client.get("/staff/clinics/stoughton/policy/").content.decode()
+    assert "In force today: default, version" in page
+    spina_bifida = re.search(r"<tr><td>Spina bifida</td>.*?</tr>", page, re.S)
+    assert spina_bifida and "Low back" in spina_bifida.group(0)
+    assert "low_back" not in re.sub(r"<[^>]+>", " ", page)  # (form values may be codes)
+    cancer = re.search(r"<tr><td>Cancer</td>.*?</tr>", page, re.S)
+    assert cancer and "Becomes: suitable with extra care" in cancer.group(0)
 
 
 def test_publishing_an_unchanged_rule_or_a_bad_one_is_explained(client, practice):

@@ -23,7 +23,7 @@ from needlecare.screening import selectors, services
 from needlecare.screening.access import access_clearance, access_screening
 from needlecare.screening.letters import SIGNATURES
 from needlecare.screening.models import Screening
-from needlecare.screening.policy import CONDITION_INFO, CONDITIONS
+from needlecare.screening.policy import CONDITION_INFO, CONDITIONS, REGION_LABELS
 from needlecare.web.forms import attempt
 from needlecare.web.screening_explain import DECISION_LABELS, clinical, explain, shared_reasons
 from needlecare.web.screening_forms import (
@@ -228,6 +228,8 @@ def policy(request: AuthedRequest, slug: str) -> HttpResponse:
             "info": info,
             "rule": in_force.rules[info.code],
             "effect_label": EFFECT_LABELS[in_force.rules[info.code].effect],
+            "cleared_label": EFFECT_LABELS.get(in_force.rules[info.code].cleared_effect or "", ""),
+            "region_labels": [REGION_LABELS.get(r, r) for r in in_force.rules[info.code].regions],
         }
         for info in CONDITIONS
     ]
