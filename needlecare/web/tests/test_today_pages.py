@@ -313,6 +313,8 @@ def test_a_clinic_admin_sees_the_week_at_a_glance(client, schedule, monday):
     needling, _ = monday
     waiting = PatientFactory(preferred_clinic=p.stoughton, first_name="Cora", last_name="Waite")
     schedule.screen(waiting, "cancer", regions=("neck",))
+    ruled_out = PatientFactory(preferred_clinic=p.stoughton, first_name="Rhea", last_name="Out")
+    schedule.screen(ruled_out, "pregnancy", regions=("neck",))  # not waiting for anyone
     Credential.objects.filter(therapist=p.therapist, kind=Credential.Kind.PT_LICENSE).update(
         expires_on=schedule.day + dt.timedelta(days=10)
     )
@@ -335,6 +337,7 @@ def test_a_clinic_admin_sees_the_week_at_a_glance(client, schedule, monday):
     # Dana: 45 + 60 minutes booked of 40 working hours.
     assert "Dana Reyes 1.8 h 40.0 h 4%" in words
     assert "Clearances awaited (1) Cora Waite : Needs physician clearance" in words
+    assert "Rhea Out" not in words
     expires = schedule.day + dt.timedelta(days=10)
     assert (
         f"Credentials expiring (1) Dana Reyes: Physical therapist licence, until "

@@ -176,7 +176,12 @@ def _week(clinic: Clinic) -> Week:
         monday=monday,
         sunday=monday + dt.timedelta(days=6),
         utilisation=selectors.utilisation_for_week(clinic, monday),
-        clearances=clearance_worklist([clinic.pk]),
+        # Awaited: some planned area waits for a physician (not one ruled out for good).
+        clearances=[
+            s
+            for s in clearance_worklist([clinic.pk])
+            if "physician_clearance_required" in s.decision.not_cleared().values()
+        ],
         credentials=credentials_expiring(clinic, on=today, within_days=EXPIRY_WARNING_DAYS),
         to_review=adverse_events_to_review(clinic),
     )
