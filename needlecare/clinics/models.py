@@ -29,6 +29,24 @@ class Clinic(models.Model):
     check_in_hours = models.PositiveSmallIntegerField(
         default=24, help_text="How long after a session the patient is asked how they are."
     )
+    # Attendance rules.
+    late_cancel_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text=(
+            "How long before a visit patients can no longer cancel or move it online; staff "
+            "cancelling inside it record a late cancellation or the clinic's own (0: no window)."
+        ),
+    )
+    no_show_grace_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="How long after a visit starts before it can be marked a no-show."
+    )
+    no_shows_before_requests = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=(
+            "After this many no-shows in 12 months, a patient's online bookings are requests "
+            "for staff to confirm (0: never)."
+        ),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StaffMembership", related_name="clinics"
     )

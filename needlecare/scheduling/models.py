@@ -102,7 +102,18 @@ class Status(models.TextChoices):
     CHECKED_IN = "checked_in", "Checked in"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
+    # Cancelled by the patient inside the clinic's late-cancellation window.
+    LATE_CANCELLED = "late_cancelled", "Late cancellation"
     NO_SHOW = "no_show", "No-show"
+
+
+# Statuses of a visit called off, each with the reason it was.
+CALLED_OFF = (Status.CANCELLED, Status.LATE_CANCELLED)
+
+
+class CancelledBy(models.TextChoices):
+    PATIENT = "patient", "The patient"
+    CLINIC = "clinic", "The clinic"
 
 
 # Statuses that hold their time: no two of these may overlap for a therapist, room or patient.
@@ -123,7 +134,7 @@ class Appointment(models.Model):
     ends_at = models.DateTimeField()
     # ends_at plus the type's buffer: the therapist and the room are held until then.
     blocked_until = models.DateTimeField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     planned_regions = models.JSONField(default=list, blank=True)
     # What the screening asks the therapist to take care over, copied when booked.
     precautions = models.JSONField(default=list, blank=True)
@@ -131,6 +142,10 @@ class Appointment(models.Model):
         "screening.Screening", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # Who called the visit off (blank while it is not).
+    cancelled_by = models.CharField(max_length=8, choices=CancelledBy.choices, blank=True)
+    # The visits of a course of care booked in one step share this; each stays an ordinary visit.
+    series = models.UUIDField(null=True, blank=True, db_index=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,7 +164,7 @@ class Appointment(models.Model):
                 name="appointment_times_in_order",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.CANCELLED) | ~Q(cancel_reason=""),
+                condition=~Q(status__in=CALLED_OFF) | ~Q(cancel_reason=""),
                 name="appointment_cancel_has_reason",
             ),
         ]
