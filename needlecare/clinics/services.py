@@ -204,7 +204,7 @@ def credential_save(
 
 INVITATION = "account.invitation"
 # A visit that has not ended and was not called off still needs its therapist.
-VISIT_OVER = ("cancelled", "no_show", "completed")
+VISIT_OVER = ("cancelled", "late_cancelled", "no_show", "completed")
 
 
 @dataclass(frozen=True)

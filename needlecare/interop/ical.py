@@ -25,6 +25,7 @@ EVENT_STATUS = {
     "checked_in": STATUS.CONFIRMED,
     "completed": STATUS.CONFIRMED,
     "cancelled": STATUS.CANCELLED,
+    "late_cancelled": STATUS.CANCELLED,
     "no_show": STATUS.CANCELLED,
 }
 

@@ -1,6 +1,8 @@
-"""The scheduling API: availability, booking, moving, cancelling and lists (same rules as pages)."""
+"""The scheduling API: availability, booking, moving, cancelling, attendance (check-in, no-show,
+completion) and lists: the same services, and so the same rules and refusals, as the pages."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
@@ -56,6 +58,8 @@ class AppointmentOut(Schema):
     planned_regions: list[str]
     precautions: list[str]
     cancel_reason: str
+    # Who called the visit off ("patient" or "clinic"), blank while it is not.
+    cancelled_by: str
 
 
 class BookIn(Input):
@@ -74,6 +78,10 @@ class RescheduleIn(Input):
 
 class CancelIn(Input):
     reason: str
+    # Who called it off. Inside the clinic's late-cancellation window staff must say: "patient"
+    # records a late cancellation, "clinic" the clinic's own; patients cannot cancel then.
+    # Left out otherwise: the patient's when the patient cancels, else the clinic's.
+    kind: Literal["patient", "clinic"] | None = None
 
 
 def _out(a: Appointment, *, for_patient: bool = False) -> AppointmentOut:
@@ -93,6 +101,7 @@ def _out(a: Appointment, *, for_patient: bool = False) -> AppointmentOut:
         planned_regions=a.planned_regions,
         precautions=[] if for_patient else [r.message for r in a.precaution_reasons],
         cancel_reason=a.cancel_reason,
+        cancelled_by=a.cancelled_by,
     )
 
 
@@ -199,15 +208,67 @@ def reschedule(request: AuthedRequest, appointment_id: int, body: RescheduleIn) 
 
 @router.post(
     "/appointments/{int:appointment_id}/cancel",
-    response={200: AppointmentOut, 400: Message, 401: Message, 403: Message, 404: Message},
-    summary="Cancel an appointment with a reason (its patient, or staff of its clinic)",
+    response={
+        200: AppointmentOut,
+        400: Message,
+        401: Message,
+        403: Message,
+        404: Message,
+        409: Message,
+    },
+    summary=(
+        "Cancel an appointment with a reason (its patient, or staff of its clinic); inside the "
+        "late-cancellation window staff only, saying who called it off"
+    ),
 )
 def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment(request.user, appointment_id)
     cancelled = services.appointment_cancel(
-        appointment=appointment, reason=body.reason, by=request.user
+        appointment=appointment, reason=body.reason, by=request.user, kind=body.kind
     )
     return _out(cancelled, for_patient=request.user.is_patient)
+
+
+# --- Attendance: staff of the visit's clinic (anyone else: not found) ------------------------
+
+ATTENDANCE_ANSWERS = {200: AppointmentOut, 401: Message, 403: Message, 404: Message, 409: Message}
+
+
+def _attendance(request: AuthedRequest, appointment_id: int, action: str) -> AppointmentOut:
+    appointment = access_appointment(request.user, appointment_id, roles=STAFF)
+    return _out(
+        services.appointment_transition(appointment=appointment, action=action, by=request.user)
+    )
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/check-in",
+    response=ATTENDANCE_ANSWERS,
+    summary="Check the patient in, on the visit's day in the clinic's time (staff of its clinic)",
+)
+def check_in(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
+    return _attendance(request, appointment_id, "check_in")
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/no-show",
+    response=ATTENDANCE_ANSWERS,
+    summary=(
+        "Mark a confirmed visit a no-show, from its start plus the clinic's grace (front desk "
+        "and clinic admins of its clinic)"
+    ),
+)
+def no_show(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
+    return _attendance(request, appointment_id, "no_show")
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/complete",
+    response=ATTENDANCE_ANSWERS,
+    summary="Complete a visit whose patient is checked in (staff of its clinic)",
+)
+def complete(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
+    return _attendance(request, appointment_id, "complete")
 
 
 class DayQuery(Input):

@@ -20,6 +20,7 @@ from needlecare.scheduling.availability import (
 from needlecare.scheduling.inputs import Inputs, availability_inputs, local_bounds
 from needlecare.scheduling.models import (
     ACTIVE,
+    CALLED_OFF,
     Appointment,
     AppointmentType,
     Status,
@@ -210,7 +211,7 @@ def working_day(
 
 def arrivals(clinic: Clinic, day: dt.date) -> list[Appointment]:
     """Who is expected at a clinic on a local day (cancelled visits left out), in time order."""
-    return [a for a in appointments_for_day(clinic, day) if a.status != Status.CANCELLED]
+    return [a for a in appointments_for_day(clinic, day) if a.status not in CALLED_OFF]
 
 
 def appointments_of_therapist(
@@ -223,7 +224,7 @@ def appointments_of_therapist(
         when |= Q(clinic=clinic, starts_at__gte=start, starts_at__lt=end)
     return list(
         Appointment.objects.filter(when, therapist=therapist)
-        .exclude(status=Status.CANCELLED)
+        .exclude(status__in=CALLED_OFF)
         .select_related("patient", "clinic", "therapist__user", "room", "type")
         .order_by("starts_at", "id")
     )

@@ -171,6 +171,37 @@ class CancelForm(forms.Form):
     )
 
 
+class StaffCancelForm(CancelForm):
+    """The front desk's cancellation also says who called the visit off; inside the clinic's
+    late-cancellation window it must (a late cancellation, or the clinic's own)."""
+
+    kind = forms.ChoiceField(widget=forms.RadioSelect, required=False, label="Who called it off?")
+
+    def __init__(self, *args: Any, late: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        if late:
+            field.required = True
+            field.label = "Inside the late-cancellation window: record it as"
+            field.choices = [
+                ("patient", "A late cancellation (the patient called it off)"),
+                ("clinic", "Cancelled by the clinic"),
+            ]
+            field.error_messages["required"] = (
+                "Choose a late cancellation or cancelled by the clinic."
+            )
+        else:
+            field.choices = [
+                ("patient", "The patient asked to cancel"),
+                ("clinic", "The clinic is cancelling it"),
+            ]
+            field.help_text = "Left unchosen, the cancellation is recorded as the clinic's."
+
+    def clean_kind(self) -> str | None:
+        return self.cleaned_data.get("kind") or None
+
+
 class MoveForm(forms.Form):
     slot = SlotField(error_messages={"required": "Choose a new time."})
 

@@ -18,6 +18,7 @@ from needlecare.clinics.selectors import therapist_can_dry_needle
 from needlecare.common.errors import Conflict, DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.models import Patient
+from needlecare.scheduling import attendance
 from needlecare.scheduling.availability import Slot
 from needlecare.scheduling.inputs import availability_inputs
 from needlecare.scheduling.models import Appointment, AppointmentType, Status
@@ -202,23 +203,26 @@ def book(
     )
 
 
-def check_visit_day(appointment: Appointment) -> None:
+def check_visit_day(appointment: Appointment, now: dt.datetime | None = None) -> None:
     """A patient is checked in on the visit's own day, in the clinic's time."""
-    today = local(appointment.clinic, timezone.now()).date()
-    day = local(appointment.clinic, appointment.starts_at).date()
-    if today != day:
-        when = "opens on" if today < day else "was for"
-        raise Conflict(
-            "appointment.check_in_day",
-            f"Check-in {when} the day of the visit, {day:%A, %B} {day.day}.",
-            {"visit_day": day.isoformat()},
-        )
+    refusal = attendance.check_in_refusal(appointment, now or timezone.now())
+    if refusal is not None:
+        raise refusal
 
 
 def check_changeable(appointment: Appointment, verb: str) -> None:
     """Only a requested or confirmed appointment can be moved or cancelled."""
     if appointment.status not in (Status.REQUESTED, Status.CONFIRMED):
-        raise DomainError(
+        raise Conflict(
             "appointment.not_changeable",
             f"A {appointment.get_status_display().lower()} appointment cannot be {verb}.",
+            {"status": appointment.status},
         )
+
+
+def check_may_change(appointment: Appointment, *, by: User, now: dt.datetime) -> None:
+    """Nobody moves or cancels a visit once it has started; its patient not inside the
+    clinic's late-cancellation window either (they call the clinic)."""
+    refusal = attendance.change_refusal(appointment, by_patient=by.is_patient, now=now)
+    if refusal is not None:
+        raise refusal

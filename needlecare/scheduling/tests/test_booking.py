@@ -268,7 +268,7 @@ def test_statuses_move_forward_only(schedule):
     schedule.screen()
     appointment = book(schedule)
     by = schedule.practice.front_desk
-    with pytest.raises(DomainError, match="Only a checked in"):
+    with pytest.raises(Conflict, match="completed after the patient is checked in"):
         appointment_transition(appointment=appointment, action="complete", by=by)
     with on_the_day(schedule):
         appointment_transition(appointment=appointment, action="check_in", by=by)

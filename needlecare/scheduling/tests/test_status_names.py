@@ -6,4 +6,9 @@ from needlecare.scheduling.models import Status
 
 
 def test_clinics_names_the_statuses_of_a_visit_that_is_over() -> None:
-    assert set(VISIT_OVER) == {Status.CANCELLED, Status.NO_SHOW, Status.COMPLETED}
+    assert set(VISIT_OVER) == {
+        Status.CANCELLED,
+        Status.LATE_CANCELLED,
+        Status.NO_SHOW,
+        Status.COMPLETED,
+    }

@@ -34,7 +34,7 @@ def test_a_patient_cancels_with_a_reason(client, schedule):
     assert "Your appointment is cancelled." in response.content.decode()
 
     again = client.post(url, {"reason": "Twice"})
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "cannot be cancelled" in again.content.decode()
 
 

@@ -212,7 +212,7 @@ def test_the_front_desk_moves_and_cancels(client, schedule):
     assert appointment.status == Status.CANCELLED
     # A cancelled appointment cannot be moved: said in words, not a server error.
     refused = client.post(move, {"slot": slot(schedule, 11, days=1, therapist=second)})
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "cannot be moved" in refused.content.decode()
 
 
@@ -236,7 +236,7 @@ def test_check_in_and_complete_from_the_day_view(client, schedule):
         assert appointment.status == Status.COMPLETED
 
         wrong = client.post(status, {"action": "check_in"})
-    assert wrong.status_code == 400
+    assert wrong.status_code == 409
     assert "Only a confirmed appointment can be marked checked in" in wrong.content.decode()
 
 

@@ -19,6 +19,7 @@ STATUS_BADGES = {
     Status.CHECKED_IN: "badge-ok",
     Status.COMPLETED: "",
     Status.CANCELLED: "badge-danger",
+    Status.LATE_CANCELLED: "badge-danger",
     Status.NO_SHOW: "badge-danger",
 }
 

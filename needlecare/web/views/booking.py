@@ -16,6 +16,7 @@ from needlecare.accounts.models import Role
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.access import access_own_patient
+from needlecare.scheduling import attendance
 from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_reschedule
@@ -71,16 +72,22 @@ def move_page(
             request, f"Moved to {when_words(moved)} with {moved.therapist.user.full_name}."
         )
         return redirect(done)
+    # Started, or (for its patient) inside the late-cancellation window: said, no times offered.
+    refusal = attendance.change_refusal(
+        appointment, by_patient=request.user.is_patient, now=timezone.now()
+    )
+    changeable = appointment.status in CHANGEABLE and refusal is None
     context = {
         "appointment": appointment,
         "clinic": clinic,
         "form": form,
         "any_therapist": any_therapist,
-        "changeable": appointment.status in CHANGEABLE,
+        "changeable": changeable,
+        "refusal": attendance.refusal_words(appointment, refusal) if refusal else "",
         "back": back,
         "staff": not request.user.is_patient,
     }
-    if appointment.status in CHANGEABLE:
+    if changeable:
         context |= free_times(
             clinic=clinic,
             kind=appointment.type,

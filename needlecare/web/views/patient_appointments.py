@@ -1,5 +1,10 @@
-"""Patient pages for their appointments: list and cancel them, and the waitlist and its offers."""
+"""Patient pages for their appointments: list and cancel them, and the waitlist and its offers.
 
+Inside the clinic's late-cancellation window (or once a visit has started) the page offers no
+cancel or move, and says why and whom to call; a request says why it waits for the clinic.
+"""
+
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +21,7 @@ from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.access import access_own_patient
 from needlecare.patients.models import Patient
-from needlecare.scheduling import selectors
+from needlecare.scheduling import attendance, selectors
 from needlecare.scheduling.access import access_appointment, access_own_waitlist_offer
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.scheduling.services import (
@@ -56,6 +61,42 @@ def cancel_form(appointment: Appointment, data: Any = None) -> CancelForm:
 class AppointmentRow:
     appointment: Appointment
     cancel_form: CancelForm | None
+    # Why the patient cannot cancel or move it online now (the window, or it has started).
+    refusal: str = ""
+    # Why a request waits for the clinic to confirm it, when its no-show setting says so.
+    request_reason: str = ""
+
+
+def _rows(
+    patient: Patient,
+    upcoming: list[Appointment],
+    *,
+    bound: Form | None,
+    form_for: int | None,
+    now: dt.datetime,
+) -> list[AppointmentRow]:
+    """Each coming visit with its cancel form, or why it cannot be changed online; a request
+    with why it waits for the clinic."""
+    reasons = {
+        a.clinic_id: attendance.online_bookings_are_requests(patient, a.clinic, now=now)
+        for a in upcoming
+        if a.status == Status.REQUESTED
+    }
+
+    def row(a: Appointment) -> AppointmentRow:
+        rule = reasons.get(a.clinic_id)
+        why = rule.reason if rule is not None and a.status == Status.REQUESTED else ""
+        if a.status not in CHANGEABLE:
+            return AppointmentRow(a, None, request_reason=why)
+        refusal = attendance.change_refusal(a, by_patient=True, now=now)
+        if refusal is not None:
+            words = attendance.refusal_words(a, refusal)
+            return AppointmentRow(a, None, refusal=words, request_reason=why)
+        if a.pk == form_for and isinstance(bound, CancelForm):
+            return AppointmentRow(a, bound, request_reason=why)
+        return AppointmentRow(a, cancel_form(a), request_reason=why)
+
+    return [row(a) for a in upcoming]
 
 
 def _appointments_page(
@@ -73,14 +114,7 @@ def _appointments_page(
     shown = {a.pk for a in upcoming}
     bound = forms.get("cancel")
 
-    def row(a: Appointment) -> AppointmentRow:
-        if a.status not in CHANGEABLE:
-            return AppointmentRow(a, None)
-        if a.pk == form_for and isinstance(bound, CancelForm):
-            return AppointmentRow(a, bound)
-        return AppointmentRow(a, cancel_form(a))
-
-    upcoming_rows = [row(a) for a in upcoming]
+    upcoming_rows = _rows(patient, upcoming, bound=bound, form_for=form_for, now=now)
     offers = selectors.waitlist_offers_open(patient)
     # A refusal about something the page no longer offers (an appointment already cancelled,
     # an offer already taken) is shown at the top instead of next to its form.
@@ -94,6 +128,11 @@ def _appointments_page(
         for errors in forms[key].errors.values()
         for error in errors
     ]
+    # A visit that cannot be changed online now: why, rather than what the form lacked (a
+    # reason asked for where there is no form to give it).
+    refused = [r.refusal for r in upcoming_rows if r.refusal and r.appointment.pk == form_for]
+    if refused and "cancel" in forms:
+        stray = refused
     context = {
         "patient": patient,
         "upcoming": upcoming_rows,

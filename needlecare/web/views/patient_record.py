@@ -20,6 +20,7 @@ from needlecare.outbox.selectors import messages_to_patient
 from needlecare.patients.access import access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_invite, patient_record_viewed, patient_update
+from needlecare.scheduling.attendance import attendance_of, online_bookings_are_requests
 from needlecare.scheduling.models import Status
 from needlecare.scheduling.selectors import appointments_of, appointments_screening_changed
 from needlecare.screening import selectors as screening_selectors
@@ -61,6 +62,9 @@ def _page(
         # Coming visits whose planned areas the patient's latest screening no longer clears.
         "flagged": appointments_screening_changed(upcoming),
         "past": [a for a in reversed(appointments) if a.status not in UPCOMING or a.ends_at < now],
+        # Attended, cancelled, late-cancelled and missed over the last twelve months.
+        "attendance": attendance_of(patient, now=now),
+        "requests_only": online_bookings_are_requests(patient, patient.preferred_clinic, now=now),
         "badges": {s.value: badge for s, badge in STATUS_BADGES.items()},
         "screenings": screening_selectors.screenings_of(patient)[:10],
         "current": screening_selectors.screening_current(patient),

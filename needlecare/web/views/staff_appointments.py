@@ -2,8 +2,12 @@
 
 Who may do what: every member of staff may check a patient in or complete a visit; confirming a
 request, marking a no-show, cancelling and moving are for the front desk and clinic admins (a
-therapist asks the front desk).
+therapist asks the front desk). When: the attendance rules (`scheduling.attendance`); the page
+says when a step opens, and inside the late-cancellation window the cancel form asks whether it
+is a late cancellation or the clinic's.
 """
+
+import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -15,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import DESK, STAFF, AuthedRequest, allow
 from needlecare.common.time import clinic_zone
-from needlecare.scheduling import selectors
+from needlecare.scheduling import attendance, selectors
 from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.scheduling.services import (
@@ -25,7 +29,7 @@ from needlecare.scheduling.services import (
     appointment_transition,
 )
 from needlecare.web.forms import attempt
-from needlecare.web.scheduling_forms import CancelForm, TransitionForm
+from needlecare.web.scheduling_forms import StaffCancelForm, TransitionForm
 from needlecare.web.views._booking_steps import CHANGEABLE
 from needlecare.web.views._visits import visit_of
 from needlecare.web.views.booking import move_page
@@ -47,6 +51,39 @@ def _actions(user_role: str, appointment: Appointment) -> list[tuple[str, str]]:
     ]
 
 
+def _not_yet(
+    actions: list[tuple[str, str]], appointment: Appointment, now: dt.datetime
+) -> list[str]:
+    """When each step offered but not open yet opens, in the services' own words."""
+    rules = {"check_in": attendance.check_in_refusal, "no_show": attendance.no_show_refusal}
+    refusals = (rules[action](appointment, now) for action, _ in actions if action in rules)
+    return [refusal.message for refusal in refusals if refusal is not None]
+
+
+def _window_note(appointment: Appointment, now: dt.datetime) -> str:
+    """Where the visit stands against the clinic's late-cancellation window, for the desk."""
+    opens = attendance.late_window_opens(appointment)
+    if opens is None:
+        return ""
+    if now >= opens:
+        return (
+            f"{attendance.late_window_words(appointment, now)}: the patient cannot change it "
+            "online, and a cancellation is recorded as a late cancellation or the clinic's."
+        )
+    clinic = appointment.clinic
+    return (
+        f"The late-cancellation window opens at {attendance.clock_words(clinic, opens, now)}, "
+        f"{attendance.hours_words(clinic.late_cancel_hours)} before the visit: from then the "
+        "patient calls to change it."
+    )
+
+
+def cancel_form_for(appointment: Appointment, data: object = None) -> StaffCancelForm:
+    """Inside the late-cancellation window, the form asks who called the visit off."""
+    late = attendance.in_late_window(appointment, timezone.now())
+    return StaffCancelForm(data, late=late)
+
+
 # --- One appointment ----------------------------------------------------------------------------
 
 
@@ -55,23 +92,31 @@ def _appointment_page(
     appointment: Appointment,
     *,
     transition_form: TransitionForm | None = None,
-    cancel_form: CancelForm | None = None,
+    cancel_form: StaffCancelForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     zone = clinic_zone(appointment.clinic)
     role = request.user.role
     local = timezone.localtime(appointment.starts_at, zone)
+    now = timezone.now()
+    actions = _actions(role, appointment)
+    # Staff change a visit until it starts (patients not inside the late-cancellation window).
+    started = attendance.change_refusal(appointment, by_patient=False, now=now)
+    changeable = appointment.status in CHANGEABLE
     context = {
         "appointment": appointment,
         "visit": visit_of(
             appointment, zone, flagged=selectors.appointments_screening_changed([appointment])
         ),
         "clinic": appointment.clinic,
-        "actions": _actions(role, appointment),
+        "actions": actions,
+        "not_yet": _not_yet(actions, appointment, now),
         "desk": role in DESK,
-        "changeable": appointment.status in CHANGEABLE,
+        "changeable": changeable and started is None,
+        "started": started.message if changeable and started is not None else "",
+        "window_note": _window_note(appointment, now) if changeable and not started else "",
         "transition_form": transition_form,
-        "cancel_form": cancel_form or CancelForm(),
+        "cancel_form": cancel_form or cancel_form_for(appointment),
         "day_link": reverse("staff-schedule", args=[appointment.clinic.slug])
         + f"?day={local.date().isoformat()}",
     }
@@ -115,15 +160,21 @@ def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id, roles=DESK)
-    form = CancelForm(request.POST)
+    form = cancel_form_for(appointment, request.POST)
     outcome = attempt(
         form,
         lambda: appointment_cancel(
-            appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+            appointment=appointment,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            kind=form.cleaned_data["kind"],
         ),
     )
     if outcome.done:
-        messages.success(request, f"{appointment.patient.full_name}'s appointment is cancelled.")
+        late = appointment.status == Status.LATE_CANCELLED
+        recorded = ", recorded as a late cancellation" if late else ""
+        name = appointment.patient.full_name
+        messages.success(request, f"{name}'s appointment is cancelled{recorded}.")
         return redirect("staff-appointment", appointment_id=appointment.pk)
     return _appointment_page(request, appointment, cancel_form=form, status=outcome.status)
 
