@@ -12,13 +12,17 @@ today (about 250,000 by default) with bulk_create, then measures on each databas
 - `available_slots()` alone on the same inputs already in memory, so slots_for / pure says what
   the database side adds (and `availability_inputs()` alone, to show where the rest goes);
 - bookings per second through `appointment_book()`: distinct screened patients at free starts
-  that cannot collide, each booking its own transaction with its checks and audit rows.
+  that cannot collide, each booking its own transaction with its checks and audit rows;
+- a 12-visit weekly course through `appointment_series_book()` (same therapist, distinct
+  screened patients, hours kept free in weeks 5 to 16), median and p90 of 30 courses after 3
+  warm-ups, taking turns with the single bookings, against the median single booking.
 
 Each database runs in a subprocess of this script with its own settings environment (a
 temporary SQLite file with the settings' pragmas, `synchronous=FULL` included; a fresh PostgreSQL
 database, on a throwaway `scripts/pg-cluster` cluster with fsync on unless DATABASE_URL is set).
-The practice comes from `availability_practice.py`. Goals: four weeks in at most 50 ms median,
-slots_for at most 3 times the pure function, at least 100 bookings per second.
+The practice comes from `availability_practice.py`, the bookings from `availability_course.py`.
+Goals: four weeks in at most 50 ms median, slots_for at most 3 times the pure function, at least
+100 bookings per second, a 12-visit course at most 3 times one booking.
 """
 
 import argparse
@@ -35,9 +39,9 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from availability_course import measure_bookings
 from availability_practice import (
     APPOINTMENTS,
-    BOOKINGS,
     CLINICS,
     PATIENTS,
     ROOMS,
@@ -56,6 +60,7 @@ WARMUPS = 3
 GOAL_MS = 50.0
 GOAL_RATIO = 3.0
 GOAL_BOOKINGS = 100.0
+GOAL_COURSE = 3.0  # a 12-visit course / one booking
 
 
 # --- parent: machine, databases, summary ------------------------------------------------------
@@ -144,6 +149,11 @@ def summary(results: dict[str, dict]) -> None:
         ("slots offered", lambda r: f"{r['slots']:,}", ""),
         ("bookings/s (appointment_book)", lambda r: f"{r['bookings_per_s']:.0f}", ">= 100"),
         ("  statements per booking", lambda r: str(r["booking_queries"]), ""),
+        ("  one booking, median", lambda r: f"{r['booking_median_ms']:.1f} ms", ""),
+        ("12-visit course, median", lambda r: f"{r['course_median_ms']:.1f} ms", ""),
+        ("12-visit course, p90", lambda r: f"{r['course_p90_ms']:.1f} ms", ""),
+        ("  statements per course", lambda r: str(r["course_queries"]), "fixed"),
+        ("ratio course / one booking", lambda r: f"{r['course_ratio']:.1f}x", "<= 3x"),
     ]
     width = max(len(label) for label, _, _ in rows)
     print()
@@ -159,6 +169,8 @@ def summary(results: dict[str, dict]) -> None:
             missed.append(f"ratio {r['ratio']:.1f}x > {GOAL_RATIO:.0f}x")
         if r["bookings_per_s"] < GOAL_BOOKINGS:
             missed.append(f"{r['bookings_per_s']:.0f} bookings/s < {GOAL_BOOKINGS:.0f}")
+        if r["course_ratio"] > GOAL_COURSE:
+            missed.append(f"course {r['course_ratio']:.1f}x > {GOAL_COURSE:.0f}x one booking")
         print(f"{name} ({r['version']}): " + ("; ".join(missed) or "every goal met"))
 
 
@@ -254,7 +266,12 @@ def child(database: str, appointments: int, out: Path) -> None:
     print(f"p90 {result['pure_p90_ms']:7.2f} ms; slots_for / pure = {result['ratio']:.1f}x")
     print(f"appointment_book:       {result['bookings_per_s']:7.0f} bookings/s ", end="")
     print(f"({result['bookings']} in {result['bookings_s']:.2f} s, ", end="")
-    print(f"{result['booking_queries']} statements each)")
+    print(f"{result['booking_queries']} statements each, ", end="")
+    print(f"median {result['booking_median_ms']:.2f} ms)")
+    print(f"12-visit courses:       median {result['course_median_ms']:7.2f} ms, ", end="")
+    print(f"p90 {result['course_p90_ms']:7.2f} ms, {result['course_queries']} statements, ", end="")
+    print(f"{result['courses']} from {result['courses_from']}; ", end="")
+    print(f"course / one booking = {result['course_ratio']:.1f}x")
     print(load())
     out.write_text(json.dumps(result))
 
@@ -263,13 +280,10 @@ def measure(practice: Practice) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from needlecare.clinics.models import Clinic, Therapist
+    from needlecare.clinics.models import Clinic
     from needlecare.scheduling.availability import available_slots
     from needlecare.scheduling.models import AppointmentType
     from needlecare.scheduling.selectors import availability_inputs, slots_for
-    from needlecare.scheduling.services import appointment_book
-    from needlecare.screening.policy import parse_intake
-    from needlecare.screening.services import screening_record
 
     today = practice.today
     monday = today + dt.timedelta(days=7 - today.weekday())
@@ -307,48 +321,7 @@ def measure(practice: Practice) -> dict:
         through_database, inputs, pure
     )
 
-    # Bookings: distinct screened patients (screened untimed), at starts that cannot collide with
-    # one another (a full 45 + 15 minutes apart at their clinic), so every call succeeds.
-    intake = parse_intake({"planned_regions": ["neck"], "conditions": []})
-    for patient in practice.bookers:
-        screening_record(patient=patient, intake=intake, by=practice.desk)
-    therapists = {t.pk: t for t in Therapist.objects.select_related("user")}
-    plan = []
-    for place, kind_there in zip(practice.clinics, practice.types, strict=True):
-        waiting = iter(p for p in practice.bookers if p.preferred_clinic_id == place.pk)
-        blocked = dt.timedelta(minutes=kind_there.duration_minutes + kind_there.buffer_minutes)
-        free_from = None
-        for slot in slots_for(clinic=place, type=kind_there, first_day=monday, last_day=last):
-            if free_from is not None and slot.start < free_from:
-                continue
-            patient = next(waiting, None)
-            if patient is None:
-                break
-            plan.append((patient, place, kind_there, therapists[slot.therapist_id], slot.start))
-            free_from = slot.start + blocked
-    plan.sort(key=lambda p: p[4])
-    plan = plan[: BOOKINGS + 1]
-    if len(plan) < BOOKINGS + 1:
-        raise SystemExit(f"only {len(plan)} non-colliding free starts found")
-
-    def book(patient, place, kind_there, therapist, starts_at) -> None:
-        appointment_book(
-            patient=patient,
-            clinic=place,
-            type=kind_there,
-            therapist=therapist,
-            starts_at=starts_at,
-            booked_by=practice.desk,
-            planned_regions=["neck"],
-        )
-
-    with CaptureQueriesContext(connection) as booking_queries:
-        book(*plan[0])  # also the warm-up
-    start = time.perf_counter()
-    for args in plan[1:]:
-        book(*args)
-    bookings_s = time.perf_counter() - start
-
+    bookings = measure_bookings(practice, monday, last)
     return {
         "db_median_ms": db_median,
         "db_p90_ms": db_p90,
@@ -358,10 +331,7 @@ def measure(practice: Practice) -> dict:
         "pure_median_ms": pure_median,
         "pure_p90_ms": pure_p90,
         "ratio": db_median / pure_median,
-        "bookings": BOOKINGS,
-        "bookings_s": bookings_s,
-        "bookings_per_s": BOOKINGS / bookings_s,
-        "booking_queries": len(booking_queries),
+        **bookings,
         "first_day": monday.isoformat(),
         "therapist_busy": sum(len(a.busy) for a in agendas),
         "room_busy": sum(len(busy) for busy in calendar.rooms.values()),

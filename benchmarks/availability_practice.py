@@ -2,6 +2,12 @@
 
 Built with bulk_create on a grid (appointments on the hour, 45 minutes + 15 buffer), so nothing
 overlaps and no booking rule is consulted; `availability.py` then measures reads and bookings on it.
+
+Courses of care need a therapist free at the same hour every week for 12 weeks, which the grid
+almost never leaves (each hour is taken about 60% of the time), so the builder keeps some such
+hours free: two therapists a clinic, each on one weekday at one hour, for the 12 weeks from the
+Monday after the four weeks `availability.py` reads (so the existing figures see no change).
+Each of these gets a patient of its own, without appointments.
 """
 
 import datetime as dt
@@ -20,6 +26,9 @@ APPOINTMENTS = 250_000
 HOURS = range(8, 16)  # working hours 8-16, appointments on the hour: 45 minutes + 15 buffer
 BOOKINGS = 300  # patients kept free of appointments, to be booked by the benchmark
 SEED = 20261127
+COURSE_VISITS = 12  # weekly
+COURSE_CELLS = 2  # per clinic: a therapist's weekday hour kept free for COURSE_VISITS weeks
+COURSE_WEEKS_AHEAD = 5  # the courses start on the fifth Monday from today, after the 4 weeks read
 
 
 @dataclass
@@ -30,6 +39,23 @@ class Practice:
     desk: Any  # the front desk user who books and screens
     bookers: list[Any]  # patients without appointments, to be screened and booked
     appointments: int
+    courses: list["Course"]  # free weekly hours with a patient each, for courses of care
+
+
+@dataclass(frozen=True)
+class Course:
+    """A weekly hour kept free for COURSE_VISITS weeks, with the patient to book it."""
+
+    patient: Any
+    clinic: Any
+    type: Any
+    therapist_id: int
+    first_start: dt.datetime  # aware, UTC
+
+
+def courses_monday(today: dt.date) -> dt.date:
+    """The first Monday of the courses: after the four weeks from next Monday."""
+    return today + dt.timedelta(days=7 - today.weekday() + 7 * (COURSE_WEEKS_AHEAD - 1))
 
 
 def year_weekdays(today: dt.date) -> list[dt.date]:
@@ -156,12 +182,42 @@ def build(appointments: int) -> Practice:
             for c in range(CLINICS)
             for n in range(per_clinic + bookers_per_clinic)
         )
+        coursers = Patient.objects.bulk_create(
+            Patient(
+                first_name=f"Course{n}",
+                last_name=f"Clinic{c}",
+                date_of_birth=dt.date(1975, 3, 9),
+                phone="781-555-0101",
+                preferred_clinic=clinics[c],
+            )
+            for c in range(CLINICS)
+            for n in range(COURSE_CELLS)
+        )
 
     zone = ZoneInfo(clinics[0].time_zone)
     now = timezone.now()
     total = 0
     bookers = []
     stride = per_clinic + bookers_per_clinic
+    first_week = courses_monday(today)
+    course_days = [first_week + dt.timedelta(days=n) for n in range(7 * COURSE_VISITS)]
+    courses, kept_free = [], set()  # (therapist, day, hour index) left out of the grid
+    for c, clinic in enumerate(clinics):
+        for k in range(COURSE_CELLS):
+            therapist = therapists[c * THERAPISTS + k]
+            weekday, h = (c + 2 * k) % 5, (c * COURSE_CELLS + k) % len(HOURS)
+            days = [day for day in course_days if day.weekday() == weekday]
+            kept_free |= {(therapist.pk, day, h) for day in days}
+            first = dt.datetime.combine(days[0], dt.time(HOURS[h]), tzinfo=zone)
+            courses.append(
+                Course(
+                    patient=coursers[c * COURSE_CELLS + k],
+                    clinic=clinic,
+                    type=types[c],
+                    therapist_id=therapist.pk,
+                    first_start=first.astimezone(dt.UTC),
+                )
+            )
     for c, clinic in enumerate(clinics):
         staff = [t.pk for t in therapists[c * THERAPISTS : (c + 1) * THERAPISTS]]
         room_ids = [r.pk for r in rooms[c * ROOMS : (c + 1) * ROOMS]]
@@ -180,6 +236,8 @@ def build(appointments: int) -> Practice:
                 status = Status.COMPLETED if starts < now else Status.CONFIRMED
                 shift = rnd.randrange(ROOMS)
                 for k, t in enumerate(busy):
+                    if (t, day, h) in kept_free:
+                        continue  # left free for a course (the draws stay as they were)
                     # Within an hour each therapist, room and patient appears once; hours
                     # apart never overlap (45 minutes + 15 buffer).
                     rows.append(
@@ -208,4 +266,5 @@ def build(appointments: int) -> Practice:
         desk=desk,
         bookers=bookers,
         appointments=total,
+        courses=courses,
     )

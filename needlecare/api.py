@@ -15,6 +15,7 @@ from needlecare.outcomes.api import router as outcomes_router
 from needlecare.patients.api import router as patients_router
 from needlecare.reports.api import router as reports_router
 from needlecare.scheduling.api import router as scheduling_router
+from needlecare.scheduling.api_series import router as series_router
 from needlecare.screening.api import router as screening_router
 
 api = NinjaAPI(
@@ -59,6 +60,8 @@ api.add_router("/clinics", clinics_router)
 api.add_router("/patients", patients_router)
 api.add_router("/screening", screening_router)
 api.add_router("/scheduling", scheduling_router)
+# Courses of care: booking a series of visits, cancelling the rest of one.
+api.add_router("/scheduling", series_router)
 api.add_router("/charting", charting_router)
 # Outcome measures and letters keep the addresses they were published under.
 api.add_router("/charting", outcomes_router)

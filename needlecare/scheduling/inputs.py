@@ -90,6 +90,20 @@ def _in(values: list[Any], params: list[Any]) -> str:
     return "(" + ", ".join(["%s"] * len(values)) + ")"
 
 
+def _spans(clinic: Clinic, days: list[dt.date]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """What checking starts on these days needs: from each day's local midnight to LONGEST
+    after the next (a late start's hold can cross midnight), days close enough merged into one
+    span, so that the spans' ranges of starts read (from LONGEST before each) never overlap."""
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    for day in sorted(set(days)):
+        lo, hi = local_bounds(clinic, day, day)
+        if spans and lo - LONGEST < spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi + LONGEST)
+        else:
+            spans.append((lo, hi + LONGEST))
+    return spans
+
+
 def _statement(
     *,
     clinic: Clinic,
@@ -98,6 +112,7 @@ def _statement(
     therapist_ids: list[int] | None,
     patient: Patient | None,
     ignore_appointment: int | None,
+    days: list[dt.date] | None = None,
 ) -> tuple[str, list[Any]]:
     """The SQL and its parameters.
 
@@ -107,10 +122,9 @@ def _statement(
     ops, vendor = connection.ops, connection.vendor
     start, end = local_bounds(clinic, first_day, last_day)
     first, last = ops.adapt_datefield_value(first_day), ops.adapt_datefield_value(last_day)
-    window = [
-        ops.adapt_datetimefield_value(end + MARGIN),
-        ops.adapt_datetimefield_value(start - MARGIN),
-    ]
+    # Time off and appointments are read for the whole window, or only around the days asked
+    # (a course's visits: a dozen days spread over months).
+    spans = _spans(clinic, days) if days else [(start - MARGIN, end + MARGIN)]
 
     def instant(column: str) -> str:
         return instant_text_sql(column, vendor)
@@ -142,14 +156,14 @@ def _statement(
         who += " OR patient_id = %s"
         who_params.append(patient.pk)
     active = _in(list(ACTIVE), who_params)
-    who_params += [
-        ops.adapt_datetimefield_value(start - MARGIN - LONGEST),  # lets the index stop early
-        *window,
-    ]
     skip = ""
     if ignore_appointment is not None:
         skip = "AND id <> %s"
-        who_params.append(ignore_appointment)
+    off_params: list[Any] = []
+    off_around = []
+    for lo, hi in spans:
+        off_around.append("(starts_at < %s AND ends_at > %s)")
+        off_params += [ops.adapt_datetimefield_value(hi), ops.adapt_datetimefield_value(lo)]
     # Only the patient's own appointments need their end (the patient is not held by buffers).
     ends = instant("ends_at") if patient is not None else "NULL"
 
@@ -181,8 +195,8 @@ def _statement(
         (
             f"""SELECT 'off', therapist_id, NULL, NULL,
                 {instant("starts_at")}, {instant("ends_at")}, NULL
-              FROM {_table(TimeOff)} WHERE {in_staff} AND starts_at < %s AND ends_at > %s""",
-            window,
+              FROM {_table(TimeOff)} WHERE {in_staff} AND ({" OR ".join(off_around)})""",
+            off_params,
         ),
         (
             f"""SELECT 'credential', therapist_id, NULL, NULL,
@@ -191,15 +205,28 @@ def _statement(
              WHERE {in_staff} AND valid_from <= %s AND expires_on >= %s""",
             [last, first],
         ),
-        (
-            f"""SELECT 'appointment', therapist_id, room_id, patient_id,
-                {instant("starts_at")}, {instant("blocked_until")}, {ends}
-              FROM {_table(Appointment)}
-             WHERE ({who}) AND status IN {active}
-               AND starts_at >= %s AND starts_at < %s AND blocked_until > %s {skip}""",
-            who_params,
-        ),
     ]
+    # One branch per span: the spans' starts_at ranges do not overlap, so no row comes twice,
+    # and each branch keeps its index range (an OR of ranges would not, on SQLite).
+    for lo, hi in spans:
+        params = [
+            *who_params,
+            ops.adapt_datetimefield_value(lo - LONGEST),  # lets the index stop early
+            ops.adapt_datetimefield_value(hi),
+            ops.adapt_datetimefield_value(lo),
+        ]
+        if ignore_appointment is not None:
+            params.append(ignore_appointment)
+        branches.append(
+            (
+                f"""SELECT 'appointment', therapist_id, room_id, patient_id,
+                    {instant("starts_at")}, {instant("blocked_until")}, {ends}
+                  FROM {_table(Appointment)}
+                 WHERE ({who}) AND status IN {active}
+                   AND starts_at >= %s AND starts_at < %s AND blocked_until > %s {skip}""",
+                params,
+            )
+        )
     sql = f"WITH staff AS ({staff})\n" + "\nUNION ALL\n".join(branch for branch, _ in branches)
     return sql, staff_params + [value for _, values in branches for value in values]
 
@@ -216,8 +243,12 @@ def availability_inputs(
     therapist_ids: Iterable[int] | None = None,
     patient: Patient | None = None,
     ignore_appointment: int | None = None,
+    days: Iterable[dt.date] | None = None,
 ) -> Inputs:
     """The clinic calendar, the therapists' agendas and the patient's busy time (one query).
+
+    With `days`, time off and appointments are read only around those days (within
+    first_day..last_day): what checking a course's visits needs, without the weeks between.
 
     Appointments come from this clinic (its rooms), its therapists anywhere, and the patient;
     the lower bound on starts_at lets the index stop at the window, as no appointment is longer
@@ -231,6 +262,7 @@ def availability_inputs(
         therapist_ids=None if therapist_ids is None else list(therapist_ids),
         patient=patient,
         ignore_appointment=ignore_appointment,
+        days=None if days is None else list(days),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

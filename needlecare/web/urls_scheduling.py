@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from needlecare.web.views import booking, patient_appointments, schedule, staff_appointments
+from needlecare.web.views import (
+    booking,
+    patient_appointments,
+    schedule,
+    staff_appointments,
+    staff_courses,
+)
 
 urlpatterns = [
     # Patients
@@ -47,5 +53,10 @@ urlpatterns = [
         "staff/appointments/<int:appointment_id>/move/",
         staff_appointments.move,
         name="staff-appointment-move",
+    ),
+    path(
+        "staff/appointments/<int:appointment_id>/course/cancel/",
+        staff_courses.cancel_rest,
+        name="staff-course-cancel",
     ),
 ]

@@ -1,6 +1,8 @@
-"""Scheduling's writes: booking, moving, cancelling and attendance (`booking`), the waitlist
-(`waitlist`) and what can be booked (`setup`); the checks they share are in `_checks`."""
+"""Scheduling's writes: booking, moving, cancelling and attendance (`booking`), courses of care
+(`series`), the waitlist (`waitlist`) and what can be booked (`setup`); the checks they share
+are in `_checks`."""
 
+from needlecare.scheduling.series_reads import VisitChange
 from needlecare.scheduling.services.booking import (
     TRANSITION_ROLES,
     TRANSITIONS,
@@ -8,6 +10,10 @@ from needlecare.scheduling.services.booking import (
     appointment_cancel,
     appointment_reschedule,
     appointment_transition,
+)
+from needlecare.scheduling.services.series import (
+    appointment_series_book,
+    appointment_series_cancel_rest,
 )
 from needlecare.scheduling.services.setup import (
     appointment_type_save,
@@ -30,9 +36,12 @@ from needlecare.scheduling.services.waitlist import (
 __all__ = [
     "TRANSITIONS",
     "TRANSITION_ROLES",
+    "VisitChange",
     "appointment_book",
     "appointment_cancel",
     "appointment_reschedule",
+    "appointment_series_book",
+    "appointment_series_cancel_rest",
     "appointment_transition",
     "appointment_type_save",
     "screening_record_for_visits",

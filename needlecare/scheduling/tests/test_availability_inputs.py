@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
+from django.db.models import Q
 
 from needlecare.clinics.models import Closure, Credential, OpeningHours, Room, StaffMembership
 from needlecare.common.testing.factories import PatientFactory, TherapistFactory
@@ -14,7 +15,7 @@ from needlecare.scheduling.availability import (
     TherapistAgenda,
     WeeklyPeriod,
 )
-from needlecare.scheduling.inputs import MARGIN, availability_inputs, local_bounds
+from needlecare.scheduling.inputs import LONGEST, MARGIN, availability_inputs, local_bounds
 from needlecare.scheduling.models import ACTIVE, Appointment, Status, TimeOff, WorkingHours
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +24,21 @@ US = dt.timedelta(microseconds=1)
 
 
 def read_with_the_orm(
-    *, clinic, first_day, last_day, therapist_ids=None, patient=None, ignore=None
+    *, clinic, first_day, last_day, therapist_ids=None, patient=None, ignore=None, days=None
 ):
     """The slow, obvious reading the fast one must agree with."""
     start, end = local_bounds(clinic, first_day, last_day)
+    # Around given days: from each day's midnight to the longest hold after the next one.
+    spans = (
+        [(lo, hi + LONGEST) for lo, hi in (local_bounds(clinic, d, d) for d in days)]
+        if days
+        else [(start - MARGIN, end + MARGIN)]
+    )
+    near = Q()
+    off_near = Q()
+    for lo, hi in spans:
+        near |= Q(starts_at__lt=hi, blocked_until__gt=lo)
+        off_near |= Q(starts_at__lt=hi, ends_at__gt=lo)
     hours = WorkingHours.objects.filter(
         clinic=clinic, therapist__user__is_active=True, therapist__user__memberships__clinic=clinic
     )
@@ -35,9 +47,7 @@ def read_with_the_orm(
     working = defaultdict(list)
     for h in hours:
         working[h.therapist_id].append(WeeklyPeriod(h.weekday, h.starts, h.ends))
-    touching = Appointment.objects.filter(
-        status__in=ACTIVE, starts_at__lt=end + MARGIN, blocked_until__gt=start - MARGIN
-    ).exclude(pk=ignore)
+    touching = Appointment.objects.filter(near, status__in=ACTIVE).exclude(pk=ignore)
     rooms = {r.pk: [] for r in Room.objects.filter(clinic=clinic, is_active=True)}
     busy = defaultdict(list)
     for a in touching:
@@ -72,9 +82,7 @@ def read_with_the_orm(
     )
     agendas = []
     for t in sorted(working):
-        off = TimeOff.objects.filter(
-            therapist_id=t, starts_at__lt=end + MARGIN, ends_at__gt=start - MARGIN
-        )
+        off = TimeOff.objects.filter(off_near, therapist_id=t)
         valid = Credential.objects.filter(
             therapist_id=t, valid_from__lte=last_day, expires_on__gte=first_day
         )
@@ -212,6 +220,28 @@ def test_the_fast_read_agrees_with_the_orm(busy_practice, days, options):
     assert calendar.rooms  # the comparison is not between two empty readings
     if kwargs["therapist_ids"] != []:
         assert any(agenda.busy for agenda in agendas)
+
+
+@pytest.mark.parametrize("offsets", [[0, 2, 60], [-1, 0, 1], [4]], ids=str)
+def test_reading_only_around_some_days_agrees_with_the_orm(busy_practice, offsets):
+    """A course's check reads only around its visits' days, not the weeks between them."""
+    schedule, _, made = busy_practice
+    p = schedule.practice
+    days = [schedule.day + dt.timedelta(days=n) for n in offsets]
+    kwargs = {
+        "clinic": p.stoughton,
+        "first_day": schedule.day - dt.timedelta(days=7),
+        "last_day": schedule.day + dt.timedelta(days=70),
+        "patient": p.patient,
+    }
+    fast = availability_inputs(**kwargs, days=days)
+    assert fast == read_with_the_orm(**kwargs, days=days)
+    if offsets == [0, 2, 60]:
+        # The visit five days before is in the whole window's read, not in this one's.
+        early = next(a for a in made if a.starts_at < schedule.at(0, days=-4))
+        held = Interval(early.starts_at, early.blocked_until)
+        assert held in availability_inputs(**kwargs)[0].rooms[early.room_id]
+        assert held not in fast[0].rooms[early.room_id]
 
 
 def test_only_bookable_therapists_get_an_agenda(busy_practice):

@@ -5,13 +5,22 @@ goes out, through one text and one HTML layout (`layout`)."""
 from needlecare.charting.services import notices as charting
 from needlecare.scheduling.services import notices as scheduling
 from needlecare.scheduling.services.visits import SCREENING_CHANGED
-from needlecare.web.mail import accounts, appointments, care, invitations, patients, staff
+from needlecare.web.mail import (
+    accounts,
+    appointments,
+    care,
+    courses,
+    invitations,
+    patients,
+    staff,
+)
 
 __all__ = [
     "KIND_LABELS",
     "accounts",
     "appointments",
     "care",
+    "courses",
     "invitations",
     "patients",
     "staff",
@@ -32,6 +41,7 @@ KIND_LABELS = {
     SCREENING_CHANGED: "Screening changed alert",
     staff.CREDENTIALS_DIGEST: "Credentials digest",
     accounts.PASSWORD_RESET: "Password reset",
+    **courses.LABELS,
     **invitations.LABELS,
     **patients.LABELS,
 }

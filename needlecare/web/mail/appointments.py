@@ -8,8 +8,10 @@ from needlecare.outbox.channels import Attachment, Rendered
 from needlecare.outbox.links import link_make
 from needlecare.outbox.models import Message
 from needlecare.outbox.rendering import renders
+from needlecare.scheduling.attendance import policy_words
 from needlecare.scheduling.links import VISIT_SCREENING, WAITLIST_ACCEPT
-from needlecare.scheduling.models import Appointment, Status, WaitlistOffer
+from needlecare.scheduling.models import CALLED_OFF, Appointment, Status, WaitlistOffer
+from needlecare.scheduling.series_reads import appointment_needs_reconfirmation
 from needlecare.scheduling.services import notices
 from needlecare.web.mail.layout import Letter, absolute, when, written
 
@@ -65,6 +67,12 @@ def _change_line(appointment: Appointment) -> str:
     )
 
 
+def _policy(appointment: Appointment) -> tuple[str, ...]:
+    """The clinic's late-cancellation window and policy, when it has one."""
+    words = policy_words(appointment.clinic)
+    return (words,) if words else ()
+
+
 def _booked(message: Message, *, confirmed: bool) -> Rendered | None:
     appointment, sequence = _appointment(message)
     if appointment is None or appointment.status not in UPCOMING:
@@ -87,6 +95,7 @@ def _booked(message: Message, *, confirmed: bool) -> Rendered | None:
             _visit_line(appointment),
             "The calendar file attached adds it to your calendar, with a reminder.",
             _change_line(appointment),
+            *_policy(appointment),
         ),
         clinic=clinic,
         actions=(("Your appointments", absolute("my-appointments")),),
@@ -119,6 +128,7 @@ def moved(message: Message) -> Rendered | None:
             _visit_line(appointment),
             "The calendar file attached replaces the earlier one in your calendar.",
             _change_line(appointment),
+            *_policy(appointment),
         ),
         clinic=clinic,
         actions=(("Your appointments", absolute("my-appointments")),),
@@ -130,7 +140,7 @@ def moved(message: Message) -> Rendered | None:
 @renders(notices.CANCELLED, prefetch=_prefetch)
 def cancelled(message: Message) -> Rendered | None:
     appointment, _ = _appointment(message)
-    if appointment is None or appointment.status != Status.CANCELLED:
+    if appointment is None or appointment.status not in CALLED_OFF:
         return None
     clinic = appointment.clinic
     letter = Letter(
@@ -160,7 +170,16 @@ def reminder(message: Message) -> Rendered | None:
     clinic = appointment.clinic
     paragraphs = ["A reminder of your appointment:", _visit_line(appointment)]
     actions = [("Your appointments", absolute("my-appointments"))]
-    if appointment.type.needs_certification:
+    if appointment.type.needs_certification and appointment_needs_reconfirmation(appointment):
+        # Booked beyond the screening's validity (a later visit of a course): an expired
+        # screening cannot be confirmed unchanged, so the patient is asked to answer again.
+        paragraphs.append(
+            "Your safety screening answers will no longer be current on the day of this visit. "
+            "Before dry needling we need them again: please answer the questions before your "
+            "visit (about five minutes). If nothing has changed, your answers will be the same."
+        )
+        actions = [("Answer the questions again", absolute("screening")), *actions]
+    elif appointment.type.needs_certification:
         token = link_make(VISIT_SCREENING, appointment.pk, expires=appointment.starts_at)
         paragraphs.append(
             "Before dry needling we check your safety screening again. If nothing about your "
@@ -173,6 +192,7 @@ def reminder(message: Message) -> Rendered | None:
             *actions,
         ]
     paragraphs.append(_change_line(appointment))
+    paragraphs.extend(_policy(appointment))
     letter = Letter(
         subject=f"Reminder: your appointment on {when(appointment.starts_at, clinic)}",
         greeting=f"Hello {appointment.patient.first_name},",

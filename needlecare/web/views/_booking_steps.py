@@ -10,18 +10,16 @@ import datetime as dt
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django_htmx.http import HttpResponseClientRedirect
 
 from needlecare.accounts.access import AuthedRequest
-from needlecare.clinics.models import Clinic, Therapist
+from needlecare.clinics.models import Clinic
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.models import Patient
@@ -34,8 +32,6 @@ from needlecare.screening.policy import REGION_LABELS
 from needlecare.screening.selectors import screening_current
 from needlecare.web.forms import attempt
 from needlecare.web.scheduling_forms import (
-    ANYONE,
-    ChosenSlot,
     ClinicStepForm,
     ConfirmForm,
     SlotStepForm,
@@ -43,6 +39,9 @@ from needlecare.web.scheduling_forms import (
     TypeStepForm,
     slot_value,
 )
+from needlecare.web.views._attendance import booked_words
+from needlecare.web.views._booking_wizard import Wizard, show
+from needlecare.web.views._course_step import course_step, slot_value_of
 
 # An appointment the patient may still move or cancel.
 CHANGEABLE = (Status.REQUESTED, Status.CONFIRMED)
@@ -164,44 +163,6 @@ def not_cleared_regions(screening: Screening | None) -> list[tuple[str, str]]:
 
 # --- The booking steps --------------------------------------------------------------------------
 
-STEP_INDEX = {"clinic": 0, "type": 1, "blocked": 1, "times": 2, "confirm": 3}
-
-
-@dataclass(frozen=True)
-class Wizard:
-    """The choices so far; each step returns a copy with its own choice added."""
-
-    patient: Patient
-    staff: bool
-    clinic: Clinic | None
-    summary: tuple[tuple[str, str, str], ...] = ()  # (label, value, link to change it)
-    kind: AppointmentType | None = None
-    screening: Screening | None = None
-    cleared: list[str] | None = None  # the areas on offer; None when no screening is needed
-    therapists: dict[int, Therapist] = field(default_factory=dict)  # the clinic's, by id
-    therapist_id: int | None = None  # None: anyone available
-    week: dt.date | None = None
-    regions: list[str] = field(default_factory=list)
-    slot: ChosenSlot | None = None
-
-    def params(self) -> dict[str, Any]:
-        """The choices so far as the address carries them, the empty ones left out."""
-        params = {
-            "patient": self.patient.pk if self.staff else None,
-            "clinic": self.clinic.slug if self.clinic and not self.staff else None,
-            "type": self.kind.code if self.kind else None,
-            "therapist": (self.therapist_id or ANYONE) if self.week else None,
-            "week": self.week.isoformat() if self.week else None,
-            "regions": self.regions,
-        }
-        return {k: v for k, v in params.items() if v not in (None, "", [])}
-
-    def query(self, **more: str) -> str:
-        return "?" + urlencode({**self.params(), **more}, doseq=True)
-
-    def noted(self, label: str, value: str, change: str) -> tuple[tuple[str, str, str], ...]:
-        return (*self.summary, (label, value, change))
-
 
 def booking_steps(
     request: AuthedRequest, *, patient: Patient, clinic: Clinic | None, staff: bool
@@ -218,44 +179,9 @@ def booking_steps(
         if isinstance(state, HttpResponse):
             return state  # the step's own page: its choice is missing or does not hold
         wizard = state
+    if staff and "course" in request.GET:
+        return course_step(request, wizard)  # staff: a course of visits from the time chosen
     return _confirm(request, wizard)
-
-
-def _show(
-    request: AuthedRequest,
-    wizard: Wizard,
-    stage: str,
-    page: dict[str, Any],
-    *,
-    invalid: bool = False,
-    status: int = 200,
-) -> HttpResponse:
-    """A stage's page, or only its slot search for htmx; 400 for a choice that does not hold
-    (and for a confirm form posted with choices that no longer lead to the confirm step)."""
-    if invalid or (request.method == "POST" and stage != "confirm"):
-        status = 400
-    template = "booking/book.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request and htmx.target == "slot-search":
-        if stage != "times":
-            return HttpResponseClientRedirect(request.get_full_path())
-        template = "booking/book.html#slot-search"
-    params = wizard.params()
-    context = {
-        "patient": wizard.patient,
-        "staff": wizard.staff,
-        "clinic": wizard.clinic,
-        "summary": list(wizard.summary),
-        "steps": ("Patient" if wizard.staff else "Clinic", "Appointment", "Time", "Confirm"),
-        "stage": stage,
-        "step_index": STEP_INDEX[stage],
-        "hidden": [(k, params[k]) for k in ("patient", "clinic", "type") if k in params],
-        **page,
-    }
-    if wizard.clinic is None:
-        return render(request, template, context, status=status)
-    with timezone.override(clinic_zone(wizard.clinic)):
-        return render(request, template, context, status=status)
 
 
 def _choose_clinic(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpResponse:
@@ -268,7 +194,7 @@ def _choose_clinic(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRespo
         data if "clinic" in data else None, initial={"clinic": wizard.patient.preferred_clinic}
     )
     if not form.is_valid():
-        return _show(request, wizard, "clinic", {"clinic_form": form}, invalid=form.is_bound)
+        return show(request, wizard, "clinic", {"clinic_form": form}, invalid=form.is_bound)
     clinic = form.cleaned_data["clinic"]
     return replace(wizard, clinic=clinic, summary=wizard.noted("Clinic", clinic.name, "?"))
 
@@ -280,7 +206,7 @@ def _choose_type(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRespons
     form = TypeStepForm(request.GET if "type" in request.GET else None, types=types)
     if not form.is_valid():
         page = {"type_form": form, "types_available": types.exists()}
-        return _show(request, wizard, "type", page, invalid=form.is_bound)
+        return show(request, wizard, "type", page, invalid=form.is_bound)
     kind = form.cleaned_data["type"]
     summary = wizard.noted("Appointment", str(kind), wizard.query())
     return replace(wizard, kind=kind, summary=summary)
@@ -299,7 +225,7 @@ def _check_screening(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRes
         waits = screening is not None and CLEARANCE in screening.decision.not_cleared().values()
         page: dict[str, object] = {"type": wizard.kind, "screening": screening}
         page |= {"not_cleared": not_cleared, "needs_clearance": waits}
-        return _show(request, wizard, "blocked", page)
+        return show(request, wizard, "blocked", page)
     return replace(wizard, screening=screening, cleared=cleared)
 
 
@@ -320,7 +246,7 @@ def _choose_time(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRespons
     )
     page = {"times_form": times_form, "not_cleared": not_cleared_regions(wizard.screening)}
     if not times_form.is_valid():
-        return _show(request, wizard, "times", page, invalid=times_form.is_bound)
+        return show(request, wizard, "times", page, invalid=times_form.is_bound)
     choice = times_form.cleaned_data
     wizard = replace(
         wizard,
@@ -345,7 +271,7 @@ def _choose_time(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRespons
         time_link=lambda value: wizard.query(slot=value),
     )
     page |= times | {"searched": True, "slot_form": slot_form}
-    return _show(request, wizard, "times", page, invalid=slot_form.is_bound)
+    return show(request, wizard, "times", page, invalid=slot_form.is_bound)
 
 
 def _confirm(request: AuthedRequest, wizard: Wizard) -> HttpResponse:
@@ -376,19 +302,14 @@ def _confirm(request: AuthedRequest, wizard: Wizard) -> HttpResponse:
         "regions": [REGION_LABELS.get(r, r) for r in wizard.regions],
         "change_time": wizard.query(),
         "form": form,
+        "course": wizard.query(slot=slot_value_of(chosen), course="1") if wizard.staff else "",
     }
-    return _show(request, replace(wizard, summary=summary), "confirm", page, status=outcome.status)
+    return show(request, replace(wizard, summary=summary), "confirm", page, status=outcome.status)
 
 
 def _booked(request: AuthedRequest, appointment: Appointment, *, staff: bool) -> HttpResponse:
     """Say what was booked; staff go to that day's schedule, patients to their appointments."""
-    who, verb = (appointment.patient.full_name, "is booked") if staff else ("You are", "booked")
-    messages.success(
-        request,
-        f"{who} {verb} for {appointment.type.name.lower()} with "
-        f"{appointment.therapist.user.full_name} at {appointment.clinic.name} on "
-        f"{when_words(appointment)}.",
-    )
+    messages.success(request, booked_words(appointment, staff=staff))
     if not staff:
         return redirect("my-appointments")
     day = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic)).date()
