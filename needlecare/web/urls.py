@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("needlecare.web.urls_messages")),
     path("", include("needlecare.web.urls_today")),
     path("", include("needlecare.web.urls_staff_admin")),
+    path("", include("needlecare.web.urls_reports")),
 ]
