@@ -3,11 +3,14 @@ scheduling services, at times availability offers."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from needlecare.demo.diary import HOURS, working_day
 from needlecare.demo.history import State
 from needlecare.demo.practice import Practice
 from needlecare.outbox.models import Message
-from needlecare.scheduling.models import Appointment, Status
+from needlecare.scheduling.attendance import in_late_window
+from needlecare.scheduling.models import Appointment, CancelledBy, Status
 from needlecare.scheduling.selectors import slots_for
 from needlecare.scheduling.services import (
     appointment_book,
@@ -120,7 +123,8 @@ def arrive(p: Practice, state: State, *, kind: str, therapist: str) -> Appointme
 
 
 def cancel(p: Practice, state: State, appointment: Appointment, *, reason: str) -> None:
-    """The patient cancels a booked visit (online, or by calling the desk)."""
+    """The patient cancels a booked visit (online, or by calling the desk: always, inside the
+    clinic's late-cancellation window, and then it is a late cancellation)."""
     booked = p.booked_at[appointment.pk]
     # Its confirmation went out when it was booked, before the cancellation.
     Message.objects.filter(
@@ -130,7 +134,8 @@ def cancel(p: Practice, state: State, appointment: Appointment, *, reason: str) 
         state=Message.State.QUEUED,
     ).update(state=Message.State.SENT, sent_at=booked, created_at=booked, send_after=booked)
     patient = state.patient
-    by = patient.user if state.online and patient.user else p.desks[state.slug]
-    appointment_cancel(appointment=appointment, reason=reason, by=by)
+    online = state.online and not in_late_window(appointment, timezone.now())
+    by = patient.user if online and patient.user else p.desks[state.slug]
+    appointment_cancel(appointment=appointment, reason=reason, by=by, kind=CancelledBy.PATIENT)
     cancelled = max(booked + dt.timedelta(hours=1), p.now - dt.timedelta(hours=2))
     p.cancelled_at[appointment.pk] = min(cancelled, p.now - dt.timedelta(minutes=1))

@@ -49,10 +49,14 @@ def _past(
     room: int,
 ) -> None:
     course = state.course
-    if visit in (course.missed, course.cancelled) and visit > 0:
-        cancelled = visit == course.cancelled
+    if visit in (course.missed, course.cancelled, course.late_cancelled) and visit > 0:
+        called_off = history.Absence.MISSED
+        if visit == course.cancelled:
+            called_off = history.Absence.CANCELLED
+        elif visit == course.late_cancelled:
+            called_off = history.Absence.LATE
         history.absent(
-            p, state, kind=kind, therapist=therapist, start=start, room=room, cancelled=cancelled
+            p, state, kind=kind, therapist=therapist, start=start, room=room, why=called_off
         )
     elif kind == "initial-evaluation":
         history.evaluation(p, state, therapist=therapist, start=start, room=room)

@@ -10,6 +10,7 @@ needled, signed and completed through the services), then moved to its own time.
 """
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 
 from needlecare.charting.models import Consent, TreatmentSession
@@ -185,6 +186,15 @@ def therapy(
     state.last_end = start + 45 * MINUTE
 
 
+class Absence(enum.Enum):
+    """Why a patient was not at a visit: missed it, called it off in good time, or called it off
+    inside the clinic's late-cancellation window."""
+
+    MISSED = (Status.NO_SHOW, "", "")
+    CANCELLED = (Status.CANCELLED, "Called two days before: away.", "patient")
+    LATE = (Status.LATE_CANCELLED, "Called that morning: unwell.", "patient")
+
+
 def absent(
     p: Practice,
     state: State,
@@ -193,14 +203,14 @@ def absent(
     therapist: str,
     start: dt.datetime,
     room: int,
-    cancelled: bool,
+    why: Absence,
 ) -> None:
-    """A visit the patient did not come to, or cancelled the day before."""
+    """A visit the patient did not come to, or called off."""
     appointment = _appointment(p, state, kind=kind, therapist=therapist, start=start, room=room)
-    status, reason = (
-        (Status.CANCELLED, "Called the day before: unwell.") if cancelled else (Status.NO_SHOW, "")
+    status, reason, by = why.value
+    Appointment.objects.filter(pk=appointment.pk).update(
+        status=status, cancel_reason=reason, cancelled_by=by
     )
-    Appointment.objects.filter(pk=appointment.pk).update(status=status, cancel_reason=reason)
 
 
 def _consent(p: Practice, state: State, *, start: dt.datetime) -> None:

@@ -35,7 +35,8 @@ class Course:
     clearance: str = ""  # the physician (data.PHYSICIANS key) whose clearance is recorded
     evaluator: str = "pt"  # "pt": the clinic's own therapist; or "dana"
     missed: int = 0  # a treatment visit (1, 2, ...) the patient did not come to
-    cancelled: int = 0  # a treatment visit the patient cancelled the day before
+    cancelled: int = 0  # a treatment visit the patient cancelled two days before
+    late_cancelled: int = 0  # one the patient called off the morning of the visit (too late)
     events: tuple[tuple[int, str, str], ...] = ()  # (visit, category, severity)
     requested: bool = False  # the next visit is a request the front desk has not confirmed
     cancels_next: str = ""  # the next booked visit is cancelled, for this reason
@@ -149,7 +150,7 @@ PEOPLE: tuple[Person, ...] = _people(
     (
         F,
         "Yuki Tanaka, 1984-01-23, Wrentham, okafor",
-        (Course(100, ("shoulder_left",), visits=3, pain=(5, 1)),),
+        (Course(100, ("shoulder_left",), visits=3, pain=(5, 1), late_cancelled=2),),
     ),
     (
         S,

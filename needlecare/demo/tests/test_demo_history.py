@@ -43,9 +43,12 @@ def test_the_visits_are_where_the_services_would_have_put_them(demo):
 def test_past_visits_are_over_and_visits_ahead_are_booked(demo):
     now = timezone.now()
     past = Appointment.objects.filter(starts_at__lt=now - dt.timedelta(hours=1))
-    assert set(past.values_list("status", flat=True)) <= {"completed", "no_show", "cancelled"}
+    over = {"completed", "no_show", "cancelled", "late_cancelled"}
+    assert set(past.values_list("status", flat=True)) <= over
     assert past.filter(status=Status.NO_SHOW).exists()
     assert past.filter(status=Status.CANCELLED).exists()
+    # Some patients called in good time, some inside the late-cancellation window.
+    assert past.filter(status=Status.LATE_CANCELLED, cancelled_by="patient").exists()
     ahead = Appointment.objects.filter(starts_at__gte=now)
     assert set(ahead.values_list("status", flat=True)) >= {"requested", "confirmed", "cancelled"}
     assert not ahead.filter(status__in=("completed", "no_show")).exists()

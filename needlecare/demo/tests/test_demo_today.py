@@ -56,5 +56,10 @@ def test_after_hours_on_a_friday_the_day_is_done():
         _load()
         today = _today(timezone.now())
         assert today.exists()
-        assert set(today.values_list("status", flat=True)) <= {"completed", "no_show", "cancelled"}
+        assert set(today.values_list("status", flat=True)) <= {
+            "completed",
+            "no_show",
+            "cancelled",
+            "late_cancelled",
+        }
         assert checks.overlaps() == checks.outside_hours() == checks.sessions_out_of_line() == []
