@@ -2,8 +2,14 @@
 
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -41,6 +47,21 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def invalid_record(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     # A model refused a value the schema let through: still the caller's input, still a 400.
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+
+
+# The body is read before any route by web.middleware_limits; should a route read it first,
+# the caller still gets the same 413/400 rather than a 500.
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request is too large."}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    detail = f"The request body could not be read: {exc}"
+    return api.create_response(request, {"detail": detail}, status=400)
 
 
 @api.exception_handler(ValidationError)

@@ -18,11 +18,15 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Rate limits live in the cache; each test starts with a clean count.
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
+    # Rate limits live in the cache (the database cache): each test with a database starts
+    # with a clean count; a test without one has no cache to count in.
     from django.core.cache import cache
 
-    cache.clear()
+    uses_db = request.node.get_closest_marker("django_db") is not None
+    if uses_db or {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

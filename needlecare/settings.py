@@ -68,17 +68,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: proxy headers only from NEEDLECARE_TRUSTED_PROXIES (needlecare/web/proxy.py).
+    "needlecare.web.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Patient data is never cached (needlecare/web/middleware_no_store.py).
+    "needlecare.web.middleware_no_store.NoStoreMiddleware",
     "needlecare.web.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an ended session leaves a note on the sign-in page.
+    "needlecare.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Bad bodies get a clear 413/400 before any check reads them; inside CSP and X-Frame-Options
+    # so those pages carry the security headers too (needlecare/web/middleware_limits.py).
+    "needlecare.web.middleware_limits.RequestLimitsMiddleware",
     "needlecare.accounts.middleware.DenyByDefaultMiddleware",
     # Axes goes last so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
@@ -116,7 +125,8 @@ if DATABASE_URL:
         )
     }
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The database is readable by the service's user only (see also the umask in cli.py).
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -148,30 +158,55 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    # NIST 800-63B: length and a check against common and personal passwords, no composition
+    # rules. Registration, change and reset all go through validate_password.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Axes records every failed sign-in (kept 90 days) but never locks an account: one stranger
+# could then lock out another. Sign-in is throttled instead (needlecare/accounts/signin.py):
+# per account and address, per address (password spraying) and per account from browsers that
+# never signed in to it, answering 429 with Retry-After.
+AXES_LOCK_OUT_AT_FAILURE = False
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
-# Per account and address: a shared clinic address is not locked out by one person's typos,
-# and a guesser cannot lock a patient out from elsewhere.
+AXES_COOLOFF_TIME = 24 * 90  # hours: failed sign-in records are kept 90 days
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+FAILED_SIGNIN_RETENTION_DAYS = 90
 
-SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
+# Sessions: staff are signed out after 30 minutes idle, patients after 60, everyone after
+# 12 hours (needlecare/accounts/sessions.py keeps the times in the session).
+SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_SECONDS_STAFF = 30 * 60
+SESSION_IDLE_SECONDS_PATIENT = 60 * 60
+SESSION_MAX_SECONDS = 12 * 60 * 60
+SESSION_IDLE_WARNING_SECONDS = 2 * 60
+
+# Rate limits live in the cache, shared by every server process: the database cache by
+# default; its table is created by a migration, so `migrate` is enough on a fresh machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "needlecare_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 
 # --- Time and language ----------------------------------------------------------------------
 
@@ -195,6 +230,15 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Stored files (letters, clearances, consent PDFs) are the service user's alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Request bodies: at most 6 MB in all (a 5 MB clearance letter and its form), 2 MB of it
+# fields or JSON; more answers 413 (needlecare/web/middleware_limits.py). Uploads over 2 MB
+# stream to a temporary file instead of memory.
+NEEDLECARE_MAX_REQUEST_BODY = int(os.environ.get("NEEDLECARE_MAX_REQUEST_BODY", 6 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Outside production, WhiteNoise serves straight from the apps' static folders, so
 # `needlecare serve` works without collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION

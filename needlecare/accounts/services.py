@@ -14,13 +14,7 @@ def user_create(
     email = email.strip().lower()
     if role not in Role.values:
         raise DomainError("account.unknown_role", f"Unknown role {role!r}.", field="role")
-    candidate = User(email=email, full_name=full_name, role=role)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise DomainError(
-            "account.weak_password", " ".join(exc.messages), field="password"
-        ) from exc
+    user_check(email=email, full_name=full_name, password=password)
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise DomainError(
@@ -36,3 +30,14 @@ def user_create(
             data={"role": role},
         )
     return user
+
+
+def user_check(*, email: str, full_name: str, password: str) -> None:
+    """Refuse a password the validators reject for an account with this email and name."""
+    candidate = User(email=email.strip().lower(), full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise DomainError(
+            "account.weak_password", " ".join(exc.messages), field="password"
+        ) from exc

@@ -40,3 +40,33 @@ class AuditEventClinic(models.Model):
 
     def __str__(self) -> str:
         return f"event {self.event_id} at clinic {self.clinic_id}"
+
+
+class ReadEvent(models.Model):
+    """One look at a patient's records: who (and as what), what, whose, when and from where.
+
+    Kept apart from AuditEvent: reads far outnumber changes, are written on every page of a
+    record outside any write's transaction, and must cost one lean INSERT. Plain ids, so the
+    trail never cascades away with a record.
+    """
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254)
+    role = models.CharField(max_length=20, blank=True)
+    what = models.CharField(max_length=80)
+    record_type = models.CharField(max_length=80)
+    record_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.BigIntegerField(null=True, blank=True)
+    address = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["patient_id", "at"], name="audit_read_patient_at")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} read {self.what} of {self.patient_id}"

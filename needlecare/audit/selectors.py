@@ -3,7 +3,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import Q, QuerySet
 
-from needlecare.audit.models import AuditEvent
+from needlecare.audit.models import AuditEvent, ReadEvent
 
 
 def audit_events_for_clinics(clinic_ids: Iterable[int]) -> QuerySet[AuditEvent]:
@@ -59,3 +59,22 @@ def audit_actions_for_clinics(clinic_ids: Iterable[int]) -> list[str]:
 def audit_events_for_target(target_type: str, target_id: object) -> QuerySet[AuditEvent]:
     """Every recorded event about one record, newest first."""
     return AuditEvent.objects.filter(target_type=target_type, target_id=str(target_id))
+
+
+def read_events_filtered(
+    patient_ids: Iterable[int],
+    *,
+    actor_id: int | None = None,
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+) -> QuerySet[ReadEvent]:
+    """Who looked at these patients' records, narrowed to one actor and to `since` <= time <
+    `before`; newest first."""
+    reads = ReadEvent.objects.filter(patient_id__in=list(patient_ids)).select_related("actor")
+    if actor_id is not None:
+        reads = reads.filter(actor_id=actor_id)
+    if since is not None:
+        reads = reads.filter(at__gte=since)
+    if before is not None:
+        reads = reads.filter(at__lt=before)
+    return reads.order_by("-at", "-id")

@@ -1,12 +1,15 @@
 """audit_record: the one way anything is written to the audit trail (audit_record_many: the
-same for one action on several records at once)."""
+same for one action on several records at once); audit_read: the one way a look at a patient's
+records is recorded."""
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
 
-from needlecare.audit.models import AuditEvent, AuditEventClinic
+from needlecare.audit.models import AuditEvent, AuditEventClinic, ReadEvent
 
 
 def _label(obj: Any) -> str:
@@ -73,3 +76,95 @@ def audit_record_many(
         [AuditEventClinic(event=event, clinic_id=cid) for event in events for cid in clinics]
     )
     return events
+
+
+# What a read is about: one record, or a model for a list of that kind of record.
+ReadTarget = models.Model | type[models.Model]
+READ_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "role",
+    "what",
+    "record_type",
+    "record_id",
+    "patient_id",
+    "address",
+)
+
+
+def _read_row(target: ReadTarget, patient_id: int | None) -> tuple[str, str, int | None]:
+    label = target._meta.label_lower
+    if isinstance(target, type):
+        return label, "", patient_id
+    if patient_id is None:
+        patient_id = (
+            target.pk if label == "patients.patient" else getattr(target, "patient_id", None)
+        )
+    return label, str(target.pk), patient_id
+
+
+def audit_read(
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    what: str,
+    targets: Iterable[ReadTarget] = (),
+    patient_id: int | None = None,
+) -> int:
+    """Record that actor looked at targets (a patient's record when none are named), in one
+    INSERT, a row a target; how many rows."""
+    rows = [_read_row(t, patient_id) for t in targets] or [
+        ("patients.patient", str(patient_id), patient_id)
+    ]
+    connection = transaction.get_connection()
+    ops = connection.ops
+    is_person = actor is not None and getattr(actor, "pk", None) is not None
+    address = str(request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+    common = (
+        ops.adapt_datetimefield_value(timezone.now()),
+        actor.pk if is_person else None,
+        (getattr(actor, "email", None) or (str(actor) if actor else "system"))[:254],
+        str(getattr(actor, "role", "") or "")[:20],
+        what[:80],
+    )
+    values = [v for row in rows for v in (*common, *row, address)]
+    # Written out rather than through the ORM: it runs on every page of a record, and building
+    # the ORM's INSERT costs more than the INSERT (docs/benchmarks.md, "Read audit").
+    quote = ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(READ_COLUMNS)) + ")"
+    table, columns = quote(ReadEvent._meta.db_table), ", ".join(map(quote, READ_COLUMNS))
+    # The table's and columns' own names; every value is bound.
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}"  # noqa: S608
+    _insert_without_waiting_for_the_disk(connection, sql, values)
+    return len(rows)
+
+
+def _insert_without_waiting_for_the_disk(connection: Any, sql: str, values: list[Any]) -> None:
+    """The read's INSERT, committed without waiting for the disk to confirm it, when it is not
+    part of a caller's transaction.
+
+    Waiting (an fsync per commit) is most of what a read record costs: 5 to 8 ms a page on a
+    busy disk, against a budget of 1 ms (docs/benchmarks.md, "Read audit"). Not waiting risks
+    only the last moments' reads on a power cut, never the database's integrity and never a
+    change or its audit row, which keep their synchronous commits: on SQLite (WAL) the row is
+    written at once and made durable by the next commit that syncs; on PostgreSQL the WAL
+    writer flushes it within a fraction of a second.
+    """
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # the caller's transaction decides how it commits
+            cursor.execute(sql, values)
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous")
+            (previous,) = cursor.fetchone()
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            try:
+                cursor.execute(sql, values)
+            finally:
+                cursor.execute(f"PRAGMA synchronous={int(previous)}")
+        elif connection.vendor == "postgresql":
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                cursor.execute(sql, values)
+        else:
+            cursor.execute(sql, values)

@@ -11,9 +11,10 @@ from ninja import Router, Schema, Status
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, roles
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.charting import selectors, services
 from needlecare.charting.access import access_session
-from needlecare.charting.models import TreatmentSession
+from needlecare.charting.models import Consent, TreatmentSession
 from needlecare.common.schemas import Input, Message
 from needlecare.patients.access import access_patient
 
@@ -153,6 +154,14 @@ def consent_status(request: AuthedRequest, patient_id: int) -> ConsentStatusOut:
     patient = access_patient(request.user, patient_id)
     status = selectors.consent_status(patient, patient.preferred_clinic)
     latest = status.latest
+    target = [latest] if latest else [Consent]
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="consent (API)",
+        targets=target,
+        patient_id=patient.pk,
+    )
     return ConsentStatusOut(
         in_force=status.in_force,
         reason=status.reason,
@@ -171,6 +180,13 @@ def consent_status(request: AuthedRequest, patient_id: int) -> ConsentStatusOut:
 )
 def patient_sessions(request: AuthedRequest, patient_id: int) -> list[SessionOut]:
     patient = access_patient(request.user, patient_id, roles=CLINICAL)
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="treatment records (API)",
+        targets=[TreatmentSession],
+        patient_id=patient.pk,
+    )
     return [_session_out(s) for s in selectors.sessions_of(patient)]
 
 
@@ -181,7 +197,11 @@ def patient_sessions(request: AuthedRequest, patient_id: int) -> list[SessionOut
     summary="One treatment record (therapists and admins of its clinic)",
 )
 def session_detail(request: AuthedRequest, session_id: int) -> SessionOut:
-    return _session_out(access_session(request.user, session_id))
+    session = access_session(request.user, session_id)
+    audit_read(
+        actor=request.user, request=request, what="treatment record (API)", targets=[session]
+    )
+    return _session_out(session)
 
 
 @router.post(

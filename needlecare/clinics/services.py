@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from needlecare.accounts.models import STAFF_ROLES, Role, User
+from needlecare.accounts.sessions import user_sessions_end
 from needlecare.audit.services import audit_record
 from needlecare.clinics.models import (
     Clinic,
@@ -30,23 +31,12 @@ from needlecare.clinics.models import (
     StaffMembership,
     Therapist,
 )
+from needlecare.clinics.scoping import record_clinic_ids, setup_scope_check
 from needlecare.common.errors import DomainError, NotAllowed, validate
 from needlecare.outbox.models import Channel
 from needlecare.outbox.services import Recipient, message_queue
 
 M = TypeVar("M", bound=Model)
-
-
-def record_clinic_ids(record: Model) -> list[int]:
-    """The clinics a setup record belongs to, for scoping and the audit trail."""
-    if isinstance(record, Clinic):
-        return [record.pk]
-    if isinstance(record, Therapist):
-        return list(record.user.memberships.values_list("clinic_id", flat=True))
-    clinic_id = getattr(record, "clinic_id", None)
-    if clinic_id is not None:
-        return [clinic_id]  # hours, closures, rooms, memberships, types
-    return record_clinic_ids(record.therapist)  # type: ignore[attr-defined] # credentials, time off
 
 
 def _changes(record: Model, fields: Iterable[str]) -> dict[str, list[str]]:
@@ -70,6 +60,7 @@ def audited_save(
     added = record.pk is None
     try:
         with transaction.atomic():
+            setup_scope_check(record, by=by)  # before any other check can describe the record
             if check is not None:
                 check()
             validate(record)
@@ -91,6 +82,7 @@ def audited_save(
 def setup_delete(*, record: Model, by: User | None) -> None:
     """Remove a setup record, audited."""
     with transaction.atomic():
+        setup_scope_check(record, by=by)
         audit_record(
             actor=by,
             action=f"{record._meta.model_name}.deleted",
@@ -351,6 +343,7 @@ def staff_deactivate(*, user: User, by: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         audit_record(actor=by, action="user.deactivated", target=user, clinic_ids=clinic_ids)
+        user_sessions_end(user=user, by=by)
     return user
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.clinics.selectors import therapist_of
 from needlecare.interop import selectors
 from needlecare.interop.services import calendar_feed_create, calendar_feed_revoke
@@ -31,6 +32,7 @@ def appointment_ics(request: AuthedRequest, appointment_id: int) -> HttpResponse
     appointment = access_appointment(request.user, appointment_id)
     if appointment.status not in selectors.FILE_STATUSES:
         raise Http404("No such appointment.")
+    audit_read(actor=request.user, request=request, what="calendar file", targets=[appointment])
     body = selectors.appointment_calendar(
         appointment,
         now=timezone.now(),
@@ -46,6 +48,9 @@ def therapist_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = selectors.calendar_feed_for_token(token)
     if feed is None:
         raise Http404("No such calendar.")
+    # One row a fetch, naming the feed (whose visits are the therapist's, by initials only).
+    actor = feed.therapist.user
+    audit_read(actor=actor, request=request, what="calendar feed", targets=[feed])
     response = _calendar_response(selectors.therapist_calendar(feed, now=timezone.now()))
     response["X-Robots-Tag"] = "noindex"
     return response

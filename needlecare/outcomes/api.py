@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, roles
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.common.schemas import Input, Message
 from needlecare.outcomes.models import MeasureResponse
 from needlecare.outcomes.selectors import measures_of
@@ -56,6 +57,13 @@ def _measure_out(m: MeasureResponse) -> MeasureOut:
 )
 def measures(request: AuthedRequest, patient_id: int) -> list[MeasureOut]:
     patient = access_patient(request.user, patient_id, roles=PATIENT_OR_CLINICAL)
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="outcome measures (API)",
+        targets=[MeasureResponse],
+        patient_id=patient.pk,
+    )
     return [_measure_out(m) for m in measures_of(patient)]
 
 

@@ -57,6 +57,26 @@ def plan_of_care_set(
     return plan
 
 
+# What a patient names an activity (the PSFS): the same limit as the form's field.
+LABEL_MAX = 80
+
+
+def _check_labels(instrument: str, labels: Mapping[str, str]) -> None:
+    """Labels name the instrument's own items, in a few words each."""
+    known = set(INSTRUMENTS[instrument].item_keys)
+    for key, text in labels.items():
+        if key not in known:
+            raise DomainError(
+                "measure.unknown_label", f"No item {key[:40]!r} to label.", field="labels"
+            )
+        if len(text) > LABEL_MAX:
+            raise DomainError(
+                "measure.label_too_long",
+                f"An activity's name is at most {LABEL_MAX} characters.",
+                field="labels",
+            )
+
+
 def measure_record(
     *,
     patient: Patient,
@@ -70,6 +90,7 @@ def measure_record(
         result = score(instrument, answers)
     except ScoringError as exc:
         raise DomainError("measure.invalid_answers", str(exc), field="answers") from None
+    _check_labels(instrument, labels or {})
     with transaction.atomic():
         response = MeasureResponse.objects.create(
             patient=patient,

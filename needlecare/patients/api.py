@@ -3,10 +3,10 @@ import datetime as dt
 from ninja import Router, Schema
 
 from needlecare.accounts.access import AuthedRequest
+from needlecare.audit.services import audit_read
 from needlecare.common.schemas import Message
 from needlecare.patients.access import access_patient
 from needlecare.patients.models import Patient
-from needlecare.patients.services import patient_record_viewed
 
 router = Router(tags=["patients"])
 
@@ -55,5 +55,5 @@ def _out(patient: Patient) -> PatientOut:
 )
 def get_patient(request: AuthedRequest, patient_id: int) -> PatientOut:
     patient = access_patient(request.user, patient_id)
-    patient_record_viewed(patient=patient, by=request.user, what="api")
+    audit_read(actor=request.user, request=request, what="details (API)", patient_id=patient.pk)
     return _out(patient)

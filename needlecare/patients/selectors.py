@@ -43,6 +43,13 @@ def staff_recipients(users: Iterable[User]) -> list[Recipient]:
     return [Recipient(Channel.EMAIL, u.email, user_id=u.pk) for u in users if u.email]
 
 
+# The longest search term the pages take: SQLite refuses LIKE patterns over 50,000 bytes (a 500).
+SEARCH_TERM_MAX = 80
+SEARCH_TERM_TOO_LONG = (
+    f"Search for at most {SEARCH_TERM_MAX} characters: part of a name or a phone number."
+)
+
+
 def patients_search(clinic: Clinic, query: str = "") -> QuerySet[Patient]:
     """The clinic's patients by name, matching part of a first or last name or a phone number."""
     found = Patient.objects.filter(preferred_clinic=clinic).order_by("last_name", "first_name")

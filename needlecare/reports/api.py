@@ -11,9 +11,11 @@ from ninja import Router, Schema
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, roles
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.common.schemas import Message
 from needlecare.patients.access import access_patient
 from needlecare.reports.access import access_letter
+from needlecare.reports.models import Letter
 from needlecare.reports.selectors import letters_of
 
 router = Router(tags=["letters"])
@@ -36,6 +38,13 @@ class LetterOut(Schema):
 )
 def letters(request: AuthedRequest, patient_id: int) -> list[LetterOut]:
     patient = access_patient(request.user, patient_id, roles=PATIENT_OR_CLINICAL)
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="letters (API)",
+        targets=[Letter],
+        patient_id=patient.pk,
+    )
     return [
         LetterOut(
             id=letter.pk,
@@ -57,6 +66,7 @@ def letters(request: AuthedRequest, patient_id: int) -> list[LetterOut]:
 )
 def letter_pdf(request: AuthedRequest, letter_id: int) -> HttpResponse:
     letter = access_letter(request.user, letter_id, roles=PATIENT_OR_CLINICAL)
+    audit_read(actor=request.user, request=request, what="letter PDF (API)", targets=[letter])
     response = HttpResponse(letter.pdf.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
     return response

@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
 from needlecare.accounts.access import STAFF, AuthedRequest, roles
+from needlecare.audit.services import audit_read
 from needlecare.clinics.access import access_clinic
 from needlecare.clinics.selectors import therapists_at
 from needlecare.common.errors import DomainError
@@ -288,7 +289,12 @@ def clinic_appointments(
     clinic = access_clinic(request.user, slug)
     if not 1 <= query.days <= 7:
         raise DomainError("schedule.days_out_of_range", "Ask for one to seven days.")
-    return [_out(a) for a in selectors.appointments_for_day(clinic, query.day, days=query.days)]
+    visits = list(selectors.appointments_for_day(clinic, query.day, days=query.days))
+    if visits:  # a row for each visit, so each patient's trail shows it (one INSERT)
+        audit_read(
+            actor=request.user, request=request, what="clinic schedule (API)", targets=visits
+        )
+    return [_out(a) for a in visits]
 
 
 @router.get(
@@ -300,4 +306,11 @@ def mine(request: AuthedRequest) -> list[AppointmentOut]:
     patient = patient_of(request.user)
     if patient is None:
         return []
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="appointments (API)",
+        targets=[Appointment],
+        patient_id=patient.pk,
+    )
     return [_out(a, for_patient=True) for a in selectors.appointments_of(patient)]

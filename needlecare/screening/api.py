@@ -3,12 +3,13 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from ninja.throttling import SimpleRateThrottle
 
 from needlecare.accounts.access import AuthedRequest
+from needlecare.audit.services import audit_read
 from needlecare.common.errors import DomainError
+from needlecare.common.limits import Limit, client_address, limit_hit, too_many_json
 from needlecare.common.schemas import Message
 from needlecare.patients.access import access_patient
 from needlecare.screening import selectors, services
@@ -24,13 +25,8 @@ from needlecare.screening.policy import (
 router = Router(tags=["screening"])
 
 
-class PerAddressThrottle(SimpleRateThrottle):
-    """Counts every caller by address, signed in or not."""
-
-    scope = "screening-evaluate"
-
-    def get_cache_key(self, request: HttpRequest) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+# Every caller counted by address, signed in or not, in the cache every server process shares.
+EVALUATIONS_PER_ADDRESS = Limit("screening-evaluate", 60, 60)
 
 
 _REGION = {"type": "string", "enum": list(REGIONS)}
@@ -108,12 +104,14 @@ def _out(screening: Screening) -> ScreeningOut:
 @router.post(
     "/evaluate",
     auth=None,
-    throttle=[PerAddressThrottle("60/m")],
     response={200: DecisionOut, 400: Message, 429: Message},
     openapi_extra=_BODY,
     summary="Evaluate an intake under the default policy; nothing is stored (public)",
 )
-def evaluate_intake(request: HttpRequest) -> dict[str, Any]:
+def evaluate_intake(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+    wait = limit_hit(EVALUATIONS_PER_ADDRESS, client_address(request))
+    if wait is not None:
+        return too_many_json(wait)
     return evaluate(_intake(request)).to_dict()
 
 
@@ -136,4 +134,11 @@ def store_screening(request: AuthedRequest, patient_id: int) -> Status[Screening
 )
 def list_screenings(request: AuthedRequest, patient_id: int) -> list[ScreeningOut]:
     patient = access_patient(request.user, patient_id)
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="screenings (API)",
+        targets=[Screening],
+        patient_id=patient.pk,
+    )
     return [_out(s) for s in selectors.screenings_of(patient)]

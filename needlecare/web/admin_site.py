@@ -6,7 +6,7 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 
 from needlecare.accounts.access import staff_clinic_ids
 from needlecare.accounts.models import STAFF_ROLES, Role, User
@@ -20,6 +20,7 @@ from needlecare.clinics.models import (
     StaffMembership,
     Therapist,
 )
+from needlecare.clinics.scoping import setup_in_scope
 from needlecare.common.errors import DomainError
 from needlecare.scheduling import services as scheduling_services
 from needlecare.scheduling.models import AppointmentType, TimeOff, WorkingHours
@@ -57,6 +58,24 @@ def _is_clinic_admin(request: HttpRequest) -> bool:
     )
 
 
+def _is_root(request: HttpRequest) -> bool:
+    return bool(_user(request).is_superuser)
+
+
+def _may_write(request: HttpRequest, obj: Model | None) -> bool:
+    """A clinic admin writes a page's record (and its inlines) only if it is all theirs: a
+    therapist who also works elsewhere is shown, read-only (the services refuse it anyway)."""
+    if not _is_clinic_admin(request):
+        return False
+    return obj is None or setup_in_scope(obj, by=_user(request))
+
+
+def _my_clinics(request: HttpRequest) -> QuerySet[Clinic]:
+    if _is_root(request):
+        return Clinic.objects.all()
+    return Clinic.objects.filter(pk__in=staff_clinic_ids(_user(request)))
+
+
 class NeedlecareAdminSite(admin.AdminSite):
     site_header = "needlecare administration"
     site_title = "needlecare"
@@ -70,12 +89,22 @@ admin_site = NeedlecareAdminSite(name="admin")
 
 
 class ScopedInline(admin.TabularInline):
+    """An inline is written with its page's record (`obj`), and only when that is the admin's."""
+
     extra = 0
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_clinic_admin(request)
 
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _may_write(request, obj)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Clinic:
+            kwargs["queryset"] = _my_clinics(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -93,21 +122,28 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_clinic_admin(request)
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # Another clinic's record, or none: the same not found (not Django's hint of a deletion).
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("Not found.")
+        return obj
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_clinic_admin(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_clinic_admin(request)
+        return _may_write(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_clinic_admin(request)
+        return _may_write(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _is_clinic_admin(request)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.related_model is Clinic and not _user(request).is_superuser:
-            kwargs["queryset"] = Clinic.objects.filter(pk__in=staff_clinic_ids(_user(request)))
+        if db_field.related_model is Clinic:
+            kwargs["queryset"] = _my_clinics(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changeform_view(
@@ -131,13 +167,16 @@ class ScopedAdmin(admin.ModelAdmin):
         formset.save(commit=False)
         for obj in formset.deleted_objects:
             clinic_services.setup_delete(record=obj, by=_user(request))
-        changed = dict(formset.changed_objects)
+        # By identity: a row naming a record outside the page (deleted, or another clinic's) is
+        # an unsaved, unhashable instance that Django skips; so do we.
+        new = {id(obj) for obj in formset.new_objects}
+        changed = {id(obj): fields for obj, fields in formset.changed_objects}
         for inline in formset.forms:
             obj = inline.instance
-            if obj in formset.new_objects:
+            if id(obj) in new:
                 save_record(request, obj, inline.changed_data)
-            elif obj in changed:
-                save_record(request, obj, changed[obj])
+            elif id(obj) in changed:
+                save_record(request, obj, changed[id(obj)])
         formset.save_m2m()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -166,13 +205,28 @@ class AppointmentTypeInline(ScopedInline):
 
 
 class MembershipInline(ScopedInline):
+    """A clinic admin adds to one of their clinics only staff of their other clinics (new staff
+    are invited, and taken off through the staff pages, whose services check upcoming visits);
+    rows already there stay as they are."""
+
     model = StaffMembership
     autocomplete_fields = ()
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_root(request) and _may_write(request, obj)
+
+    has_delete_permission = has_change_permission
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _may_write(request, obj)
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # Only staff work for a clinic: patients' accounts are never offered.
+        # Only staff work for a clinic: patients' accounts are never offered, nor other clinics'.
         if db_field.name == "user":
             staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+            if not _is_root(request):
+                mine = staff_clinic_ids(_user(request))
+                staff = staff.filter(memberships__clinic__in=mine, is_superuser=False).distinct()
             kwargs["queryset"] = staff.order_by("full_name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -199,11 +253,6 @@ class CredentialInline(ScopedInline):
 class WorkingHoursInline(ScopedInline):
     model = WorkingHours
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.related_model is Clinic and not _user(request).is_superuser:
-            kwargs["queryset"] = Clinic.objects.filter(pk__in=staff_clinic_ids(_user(request)))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class TimeOffInline(ScopedInline):
     model = TimeOff
@@ -216,7 +265,15 @@ class TherapistAdmin(ScopedAdmin):
     inlines = (CredentialInline, WorkingHoursInline, TimeOffInline)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(_user(request).is_superuser)
+        return _is_root(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A profile goes with its account: staff_deactivate, on the staff pages.
+        return _is_root(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Whose profile it is never changes here, and no list of the practice's therapists.
+        return () if _is_root(request) else ("user",)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":

@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from needlecare.web.views import accounts, patient, patient_record, public, screening, staff, today
+from needlecare.web.views import (
+    accounts,
+    my_records,
+    patient,
+    patient_record,
+    public,
+    screening,
+    staff,
+    today,
+)
 
 urlpatterns = [
     # Public pages
@@ -14,9 +23,17 @@ urlpatterns = [
     path("accounts/password/", accounts.password_change, name="password-change"),
     path("accounts/password/done/", accounts.password_change_done, name="password-change-done"),
     path("accounts/register/", accounts.register, name="register"),
+    path("accounts/register/sent/", accounts.register_sent, name="register-sent"),
+    path(
+        "accounts/register/confirm/<uidb64>/<token>/",
+        accounts.register_confirm,
+        name="register-confirm",
+    ),
+    path("accounts/session/", accounts.session_status, name="session-status"),
     path("accounts/after-login/", accounts.after_login, name="after-login"),
     # Patients
     path("me/", patient.dashboard, name="patient-home"),
+    path("me/records.zip", my_records.my_records, name="my-records"),
     path("screening/", screening.questionnaire, name="screening"),
     path("screening/<int:screening_id>/", screening.result, name="screening-result"),
     path("screening/<int:screening_id>/confirm/", screening.confirm, name="screening-confirm"),
@@ -38,6 +55,11 @@ urlpatterns = [
     path("staff/clinics/<slug:slug>/screening/", screening.worklist, name="staff-worklist"),
     path("staff/clinics/<slug:slug>/policy/", screening.policy, name="staff-policy"),
     path("staff/patients/<int:patient_id>/", patient_record.record, name="staff-patient"),
+    path(
+        "staff/patients/<int:patient_id>/records.zip",
+        my_records.staff_records,
+        name="staff-patient-records",
+    ),
     path(
         "staff/patients/<int:patient_id>/screening/",
         screening.staff_questionnaire,

@@ -15,6 +15,7 @@ PUBLIC = {
     "/healthz",
     "/accounts/login/",
     "/accounts/register/",
+    "/accounts/register/sent/",
     "/accounts/password/reset/",
     "/accounts/password/reset/sent/",
     "/accounts/password/reset/done/",
@@ -32,6 +33,7 @@ PUBLIC_WITH_TOKEN = {
     "/links/offer/stoughton/",
     "/links/check-in/stoughton/",
     "/accounts/password/reset/stoughton/stoughton/",
+    "/accounts/register/confirm/stoughton/stoughton/",
 }
 
 REFUSED = {401, 403, 404, 405}

@@ -1,10 +1,11 @@
 """A real needlecare server process for tests: its own data directory and database.
 
 `server_environment` migrates a fresh SQLite directory (or, when DATABASE_URL is set, a fresh
-PostgreSQL database of its own); `live_server_url` runs `needlecare serve` (waitress) on it with the
+PostgreSQL database of its own); `live_server_url` runs `needlecare serve` (gunicorn) on it with the
 demo practice loaded. Session-scoped: browser and concurrency tests share one server.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -134,9 +135,24 @@ def live_server_url(
     server_environment: ServerEnvironment, demo_clinics: list[dict[str, str]]
 ) -> Iterator[str]:
     """A real `needlecare serve` process with the demo data; yields its base URL."""
+    with running_server(server_environment) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def running_server(
+    server_environment: ServerEnvironment,
+    extra_env: dict[str, str] | None = None,
+    log_name: str = "server.log",
+    health_headers: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """`needlecare serve` on a free port, with `extra_env` over the server's environment.
+
+    `health_headers` go with the readiness check (a production server behind a proxy
+    redirects a plain-HTTP one)."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = server_environment.data_dir / "server.log"
+    log_path = server_environment.data_dir / log_name
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -144,13 +160,13 @@ def live_server_url(
                 "serve",
                 f"127.0.0.1:{port}",
             ],
-            env=server_environment.env,
+            env={**server_environment.env, **(extra_env or {})},
             cwd=server_environment.data_dir,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_healthy(base_url, process, log_path)
+        _wait_until_healthy(base_url, process, log_path, health_headers)
         yield base_url
     finally:
         process.terminate()
@@ -161,13 +177,19 @@ def live_server_url(
             process.wait(timeout=10)
 
 
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+def _wait_until_healthy(
+    base_url: str,
+    process: subprocess.Popen[bytes],
+    log_path: Path,
+    headers: dict[str, str] | None = None,
+) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
+    request = urllib.request.Request(f"{base_url}/healthz", headers=headers or {})  # noqa: S310
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
         try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -185,13 +185,14 @@ def test_the_feed_url_shape_matches_the_token_alphabet(feed):
     assert re.fullmatch(r"/calendar/[A-Za-z0-9_-]+\.ics", feed_url(feed[1]))
 
 
-def test_the_feed_takes_three_queries_however_many_appointments(
+def test_the_feed_takes_four_queries_however_many_appointments(
     client, diary, feed, django_assert_num_queries
 ):
     for days in range(1, 6):
         diary.book(timezone.now() + dt.timedelta(days=days))
     diary.book(timezone.now() + dt.timedelta(days=7), clinic=diary.practice.foxboro)
-    # The token's feed and therapist; the appointments with everything shown; their sequences.
-    with django_assert_num_queries(3):
+    # The token's feed and therapist; the fetch's read record; the appointments with everything
+    # shown; their sequences.
+    with django_assert_num_queries(4):
         response = client.get(feed_url(feed[1]))
     assert len(Calendar.from_ical(response.content).events) == 6

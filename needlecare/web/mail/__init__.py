@@ -41,6 +41,7 @@ KIND_LABELS = {
     SCREENING_CHANGED: "Screening changed alert",
     staff.CREDENTIALS_DIGEST: "Credentials digest",
     accounts.PASSWORD_RESET: "Password reset",
+    **accounts.LABELS,
     **courses.LABELS,
     **invitations.LABELS,
     **patients.LABELS,

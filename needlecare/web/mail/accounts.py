@@ -5,6 +5,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from needlecare.accounts.models import User
+from needlecare.accounts.registration import registration_token
 from needlecare.outbox.channels import Rendered
 from needlecare.outbox.models import Message
 from needlecare.outbox.rendering import renders
@@ -31,5 +32,56 @@ def password_reset(message: Message) -> Rendered | None:
             "If it was not you, ignore this message: your password stays as it is.",
         ),
         actions=(("Choose a new password", absolute("password-reset-confirm", uid, token)),),
+    )
+    return written(letter)
+
+
+REGISTRATION_CONFIRM = "account.registration_confirm"
+REGISTRATION_EXISTING = "account.registration_existing"
+LABELS = {
+    REGISTRATION_CONFIRM: "Confirm your registration",
+    REGISTRATION_EXISTING: "Registration with an address already in use",
+}
+
+
+@renders(REGISTRATION_CONFIRM)
+def registration_confirm(message: Message) -> Rendered | None:
+    user = User.objects.filter(pk=message.target_id, is_active=False, last_login=None).first()
+    if user is None:
+        return None
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    letter = Letter(
+        subject="Confirm your needlecare account",
+        greeting=f"Hello {user.get_short_name()},",
+        paragraphs=(
+            "Thank you for registering. Confirm that this address is yours with the link below; "
+            "your account opens then. The link works once, for three days.",
+            "If you did not register, ignore this message: no account opens without it.",
+        ),
+        actions=(
+            ("Confirm my account", absolute("register-confirm", uid, registration_token(user))),
+        ),
+    )
+    return written(letter)
+
+
+@renders(REGISTRATION_EXISTING)
+def registration_existing(message: Message) -> Rendered | None:
+    user = User.objects.filter(pk=message.target_id, is_active=True).first()
+    if user is None:
+        return None
+    letter = Letter(
+        subject="Someone tried to register with your address",
+        greeting=f"Hello {user.get_short_name()},",
+        paragraphs=(
+            "Someone asked to open a needlecare account with this email address, which already "
+            "has one. No new account was made.",
+            "If it was you, sign in with your existing account, or choose a new password if "
+            "you have forgotten it. If it was not you, ignore this message.",
+        ),
+        actions=(
+            ("Sign in", absolute("login")),
+            ("Choose a new password", absolute("password-reset")),
+        ),
     )
     return written(letter)

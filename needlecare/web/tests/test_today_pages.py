@@ -200,7 +200,8 @@ def test_the_front_desk_never_sees_treatment_records(client, schedule, monday):
         )
         desk = as_(client, p.front_desk).get(HOME).content.decode()
         therapist = as_(client, p.therapist.user).get(HOME).content.decode()
-    assert "/staff/sessions/" not in desk and "/session/" not in desk
+    # No link to a treatment record (/staff/appointments/<id>/session/ or /staff/sessions/).
+    assert "/staff/sessions/" not in desk and not re.search(r"/\d+/session/", desk)
     assert "treatment record" not in desk.lower() and "Precautions" not in desk
     assert f'href="/staff/sessions/{session.pk}/"' in therapist
 

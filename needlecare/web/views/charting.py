@@ -20,13 +20,13 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.charting import selectors, services
 from needlecare.charting.access import access_session
 from needlecare.charting.models import TreatmentSession
 from needlecare.charting.selectors import NotConsented
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
-from needlecare.patients.services import patient_record_viewed
 from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.screening.models import Screening
@@ -218,7 +218,7 @@ def _session_page(
         stray_errors.append(sign_error.message)
         sign_error = None
     if request.method == "GET":
-        patient_record_viewed(patient=session.patient, by=user, what="treatment record")
+        audit_read(actor=user, request=request, what="treatment record", targets=[session])
     context: dict[str, Any] = {
         "session": session,
         "patient": session.patient,

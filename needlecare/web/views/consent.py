@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.charting import selectors
 from needlecare.charting.access import access_consent
 from needlecare.charting.models import Consent
@@ -26,7 +27,6 @@ from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
-from needlecare.patients.services import patient_record_viewed
 from needlecare.reports.pdf import consent_pdf
 from needlecare.web.charting_forms import ConsentDocumentForm, ConsentSignForm
 from needlecare.web.forms import attempt
@@ -74,8 +74,14 @@ def _consent_page(
             "your first treatment.",
         )
         return redirect("my-consent")
-    if staff and request.method == "GET":
-        patient_record_viewed(patient=patient, by=request.user, what="consent")
+    if request.method == "GET":
+        audit_read(
+            actor=request.user,
+            request=request,
+            what="consent",
+            targets=[Consent],
+            patient_id=patient.pk,
+        )
     consents = selectors.consents_of(patient)
     context: dict[str, Any] = {
         "patient": patient,
@@ -139,13 +145,15 @@ def _pdf(consent: Consent) -> FileResponse:
 
 @allow(Role.PATIENT)
 def my_consent_pdf(request: AuthedRequest, consent_id: int) -> FileResponse:
-    return _pdf(access_consent(request.user, consent_id, roles=(Role.PATIENT,)))
+    consent = access_consent(request.user, consent_id, roles=(Role.PATIENT,))
+    audit_read(actor=request.user, request=request, what="consent PDF", targets=[consent])
+    return _pdf(consent)
 
 
 @allow(*STAFF)
 def staff_consent_pdf(request: AuthedRequest, consent_id: int) -> FileResponse:
     consent = access_consent(request.user, consent_id, roles=STAFF)
-    patient_record_viewed(patient=consent.patient, by=request.user, what="consent PDF")
+    audit_read(actor=request.user, request=request, what="consent PDF", targets=[consent])
     return _pdf(consent)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.charting.selectors import signed_session_times
 from needlecare.common.time import clinic_zone
 from needlecare.outcomes.instruments import INSTRUMENTS, Instrument, default_instruments
@@ -26,7 +28,6 @@ from needlecare.outcomes.selectors import measure_progress, measures_due, plan_o
 from needlecare.outcomes.services import measure_record, plan_of_care_set
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
-from needlecare.patients.services import patient_record_viewed
 from needlecare.reports.access import access_letter
 from needlecare.reports.charts import chart_description, progress_chart_svg, progress_statement
 from needlecare.reports.models import Letter
@@ -36,6 +37,13 @@ from needlecare.screening.selectors import screening_current
 from needlecare.web.charting_forms import region_label
 from needlecare.web.forms import attempt
 from needlecare.web.measures_forms import InstrumentForm, LetterForm, PlanOfCareForm
+
+
+def _read(request: AuthedRequest, patient: Patient, what: str, kind: type[Model]) -> None:
+    audit_read(
+        actor=request.user, request=request, what=what, targets=[kind], patient_id=patient.pk
+    )
+
 
 # --- Progress -----------------------------------------------------------------------------------
 
@@ -127,6 +135,7 @@ def _instrument_page(
 @allow(Role.PATIENT)
 def my_measures(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
+    _read(request, patient, "outcome measures", MeasureResponse)
     plan = plan_of_care_current(patient)
     context = {
         "patient": patient,
@@ -187,7 +196,7 @@ def staff_measures(request: AuthedRequest, patient_id: int) -> HttpResponse:
         messages.success(request, "The plan of care is saved.")
         return redirect("staff-measures", patient_id=patient.pk)
     if not form.is_bound:
-        patient_record_viewed(patient=patient, by=request.user, what="outcome measures")
+        _read(request, patient, "outcome measures", MeasureResponse)
     plan = plan_of_care_current(patient)
     context = {
         "patient": patient,
@@ -229,7 +238,7 @@ def staff_letters(request: AuthedRequest, patient_id: int) -> HttpResponse:
         messages.success(request, f"The {outcome.value.get_kind_display().lower()} is written.")
         return redirect("staff-letters", patient_id=patient.pk)
     if not form.is_bound:
-        patient_record_viewed(patient=patient, by=request.user, what="letters")
+        _read(request, patient, "letters", Letter)
     context = {
         "patient": patient,
         "letters": letters_of(patient),
@@ -242,17 +251,20 @@ def staff_letters(request: AuthedRequest, patient_id: int) -> HttpResponse:
 @allow(*CLINICAL)
 def staff_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
     letter = access_letter(request.user, letter_id, roles=CLINICAL)
-    patient_record_viewed(patient=letter.patient, by=request.user, what="letter")
+    audit_read(actor=request.user, request=request, what="letter PDF", targets=[letter])
     return _letter_file(letter)
 
 
 @allow(Role.PATIENT)
 def my_letters(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
+    _read(request, patient, "letters", Letter)
     context = {"patient": patient, "letters": letters_of(patient)}
     return render(request, "measures/my_letters.html", context)
 
 
 @allow(Role.PATIENT)
 def my_letter_pdf(request: AuthedRequest, letter_id: int) -> FileResponse:
-    return _letter_file(access_letter(request.user, letter_id, roles=(Role.PATIENT,)))
+    letter = access_letter(request.user, letter_id, roles=(Role.PATIENT,))
+    audit_read(actor=request.user, request=request, what="letter PDF", targets=[letter])
+    return _letter_file(letter)

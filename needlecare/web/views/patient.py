@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.patients.access import access_own_patient
 from needlecare.patients.services import patient_message_preferences_set, patient_update
 from needlecare.screening.selectors import screening_current
@@ -13,6 +14,7 @@ from needlecare.web.forms import ContactDetailsForm, MessagePreferencesForm, att
 @allow(Role.PATIENT)
 def dashboard(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
+    audit_read(actor=request.user, request=request, what="home", patient_id=patient.pk)
     context = {"patient": patient, "current": screening_current(patient)}
     return render(request, "patient/dashboard.html", context)
 
@@ -44,6 +46,8 @@ def my_details(request: AuthedRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
     initial = {name: getattr(patient, name) for name in ContactDetailsForm.keep}
     form = ContactDetailsForm(request.POST or None, initial=initial)
+    if not form.is_bound:
+        audit_read(actor=request.user, request=request, what="details", patient_id=patient.pk)
     outcome = attempt(
         form,
         lambda: patient_update(

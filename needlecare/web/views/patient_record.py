@@ -14,12 +14,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import CLINICAL, DESK, STAFF, AuthedRequest, allow
+from needlecare.accounts.models import Role
+from needlecare.audit.selectors import read_events_filtered
+from needlecare.audit.services import audit_read
 from needlecare.charting.selectors import consent_status, sessions_of
 from needlecare.common.time import clinic_zone
 from needlecare.outbox.selectors import messages_to_patient
 from needlecare.patients.access import access_patient
 from needlecare.patients.models import Patient
-from needlecare.patients.services import patient_invite, patient_record_viewed, patient_update
+from needlecare.patients.services import patient_invite, patient_update
 from needlecare.scheduling.attendance import attendance_of, online_bookings_are_requests
 from needlecare.scheduling.models import Status
 from needlecare.scheduling.selectors import appointments_of, appointments_screening_changed
@@ -78,6 +81,10 @@ def _page(
         "condition_labels": CONDITION_LABELS,
         "online": _online(patient),
         "invitation": invitation or InvitationForm(),
+        # Who looked at this patient: for clinic admins, the latest views (this one included).
+        "reads": read_events_filtered([patient.pk])[:10]
+        if request.user.role == Role.CLINIC_ADMIN
+        else None,
     }
     with timezone.override(clinic_zone(patient.preferred_clinic)):
         return render(request, "record/patient.html", context, status=status)
@@ -86,7 +93,7 @@ def _page(
 @allow(*STAFF)
 def record(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request.user, patient_id, roles=STAFF)
-    patient_record_viewed(patient=patient, by=request.user)
+    audit_read(actor=request.user, request=request, what="record", patient_id=patient.pk)
     return _page(request, patient)
 
 

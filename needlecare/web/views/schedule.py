@@ -20,10 +20,11 @@ from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.access import access_patient
-from needlecare.patients.selectors import patients_search
+from needlecare.patients.selectors import SEARCH_TERM_MAX, SEARCH_TERM_TOO_LONG, patients_search
 from needlecare.scheduling import selectors
 from needlecare.web.views._booking_steps import booking_steps
 from needlecare.web.views._visits import Visit, visit_of
+from needlecare.web.views.errors import bad_request
 
 ROW = 15  # minutes per row of the day grid
 DAY_MINUTES = 24 * 60
@@ -228,6 +229,8 @@ def book(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def _choose_patient(request: AuthedRequest, clinic: Clinic) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    if len(query) > SEARCH_TERM_MAX:
+        return bad_request(request, SEARCH_TERM_TOO_LONG)
     page = Paginator(patients_search(clinic, query), 25).get_page(request.GET.get("page"))
     return render(
         request, "schedule/choose_patient.html", {"clinic": clinic, "page": page, "q": query}

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.clinics.access import access_clinic
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
-from needlecare.patients.services import patient_record_viewed
 from needlecare.reports.services import clearance_request_create
 from needlecare.scheduling.selectors import visit_today
 from needlecare.scheduling.services import screening_record_for_visits
@@ -84,6 +84,7 @@ def _result_context(screening: Screening) -> dict[str, Any]:
 @allow(Role.PATIENT)
 def result(request: AuthedRequest, screening_id: int) -> HttpResponse:
     screening = access_screening(request.user, screening_id, roles=(Role.PATIENT,))
+    audit_read(actor=request.user, request=request, what="screening", targets=[screening])
     return render(request, "screening/result.html", _result_context(screening))
 
 
@@ -114,6 +115,7 @@ def clearance_letter_for_me(request: AuthedRequest, screening_id: int) -> HttpRe
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("screening-result", screening_id=screening.pk)
+    audit_read(actor=request.user, request=request, what="letter PDF", targets=[letter])
     return FileResponse(
         letter.pdf.open("rb"),
         as_attachment=True,
@@ -125,7 +127,7 @@ def clearance_letter_for_me(request: AuthedRequest, screening_id: int) -> HttpRe
 @allow(*STAFF)
 def staff_result(request: AuthedRequest, screening_id: int) -> HttpResponse:
     screening = access_screening(request.user, screening_id, roles=STAFF)
-    patient_record_viewed(patient=screening.patient, by=request.user, what="screening")
+    audit_read(actor=request.user, request=request, what="screening", targets=[screening])
     context = _result_context(screening) | {
         "staff": True,
         "replayed": services.screening_replay(screening) == screening.decision,
@@ -178,7 +180,7 @@ def clearance_letter(request: AuthedRequest, clearance_id: int) -> FileResponse:
     clearance = access_clearance(request.user, clearance_id)
     if not clearance.letter:
         raise Http404("No letter on file.")
-    patient_record_viewed(patient=clearance.patient, by=request.user, what="clearance letter")
+    audit_read(actor=request.user, request=request, what="clearance letter", targets=[clearance])
     handle = clearance.letter.open("rb")
     head = handle.read(16)
     handle.seek(0)

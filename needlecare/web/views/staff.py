@@ -12,9 +12,10 @@ from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.time import clinic_today
-from needlecare.patients.selectors import patients_search
+from needlecare.patients.selectors import SEARCH_TERM_MAX, SEARCH_TERM_TOO_LONG, patients_search
 from needlecare.patients.services import patient_register_by_staff
 from needlecare.web.forms import StaffPatientForm, attempt
+from needlecare.web.views.errors import bad_request
 
 
 @allow(*STAFF)
@@ -45,6 +46,8 @@ def clinic(request: AuthedRequest, slug: str) -> HttpResponse:
 def patients(request: AuthedRequest, slug: str) -> HttpResponse:
     clinic = access_clinic(request.user, slug)
     query = request.GET.get("q", "").strip()
+    if len(query) > SEARCH_TERM_MAX:
+        return bad_request(request, SEARCH_TERM_TOO_LONG)
     page = Paginator(patients_search(clinic, query), 50).get_page(request.GET.get("page"))
     return render(request, "staff/patients.html", {"clinic": clinic, "page": page, "q": query})
 

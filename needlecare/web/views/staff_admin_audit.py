@@ -19,8 +19,12 @@ from django.utils import timezone
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role, User
-from needlecare.audit.models import AuditEvent
-from needlecare.audit.selectors import audit_actions_for_clinics, audit_events_filtered
+from needlecare.audit.models import AuditEvent, ReadEvent
+from needlecare.audit.selectors import (
+    audit_actions_for_clinics,
+    audit_events_filtered,
+    read_events_filtered,
+)
 from needlecare.charting.models import Consent, TreatmentSession
 from needlecare.charting.selectors import consents_of, sessions_of
 from needlecare.clinics.access import access_clinic
@@ -78,15 +82,33 @@ def _filter(request: AuthedRequest, clinic: Clinic) -> AuditFilterForm:
     )
 
 
+def _start_of(day: dt.date | None, clinic: Clinic) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time(), tzinfo=clinic_zone(clinic)) if day else None
+
+
+def _reads(form: AuditFilterForm, clinic: Clinic) -> QuerySet[ReadEvent] | None:
+    """Who looked at the patients the (valid) form names, by its person and days; None without
+    a patient (the clinic's patients, found by the form, are all it can name)."""
+    if not form.is_valid() or not form.cleaned_data.get("patient"):
+        return None
+    d = form.cleaned_data
+    until = d.get("until")
+    return read_events_filtered(
+        [p.pk for p in d["patient"]],
+        actor_id=d["person"].pk if d.get("person") else None,
+        since=_start_of(d.get("since"), clinic),
+        before=_start_of(until + dt.timedelta(days=1), clinic) if until else None,
+    )
+
+
 def _events(form: AuditFilterForm, clinic: Clinic) -> QuerySet[AuditEvent]:
     """The clinic's events the (valid) form keeps; none when it is not valid."""
     if not form.is_valid():
         return AuditEvent.objects.none()
     d = form.cleaned_data
-    zone = clinic_zone(clinic)
 
     def start_of(day: dt.date | None) -> dt.datetime | None:
-        return dt.datetime.combine(day, dt.time(), tzinfo=zone) if day else None
+        return _start_of(day, clinic)
 
     until = d.get("until")
     return audit_events_filtered(
@@ -104,9 +126,18 @@ def audit_trail(request: AuthedRequest, slug: str) -> HttpResponse:
     clinic = access_clinic(request.user, slug, roles=ADMIN)
     form = _filter(request, clinic)
     page = Paginator(_events(form, clinic), 100).get_page(request.GET.get("page"))
+    reads = _reads(form, clinic)
+    views = Paginator(reads, 100).get_page(request.GET.get("views")) if reads is not None else None
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"clinic": clinic, "form": form, "page": page, "query": query.urlencode()}
+    query.pop("views", None)
+    context = {
+        "clinic": clinic,
+        "form": form,
+        "page": page,
+        "views": views,
+        "query": query.urlencode(),
+    }
     return render(request, "staff_admin/audit.html", context, status=400 if form.errors else 200)
 
 

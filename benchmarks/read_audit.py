@@ -1,0 +1,267 @@
+"""What recording a read costs a patient record page, on SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/read_audit.py [--database sqlite|postgresql|both]
+                                              [--pairs P] [--calls N]
+
+Each database runs in a subprocess of its own (a temporary SQLite file with the settings'
+pragmas, `synchronous=FULL` included; a fresh PostgreSQL database on a throwaway
+`scripts/pg-cluster` cluster with fsync on, unless DATABASE_URL is set). The child migrates,
+builds the test practice (two clinics, staff, patients; the patient screened twice) and
+measures, with Django's test client and the real database:
+
+- the staff patient record page (`GET /staff/patients/<id>/` as the front desk) with its read
+  audit and without it, in P pairs taking turns (which goes first alternates), after a few
+  warm-up pairs; "without" is the same view with `audit_read` replaced by a no-op for that
+  request only. Also the median of the pairs' differences, and the statements of each.
+- `audit_read()` alone, N calls in a row (one INSERT each, in autocommit: its own commit).
+
+Goal: the read audit adds at most 1 ms to the page.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from availability import cpu_model, load
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_CLUSTER = ROOT / "scripts" / "pg-cluster"
+PAIRS = 300
+CALLS = 1_000
+WARMUP_PAIRS = 10
+GOAL_MS = 1.0
+
+
+# --- parent: databases, summary ---------------------------------------------------------------
+
+
+def run_child(database: str, env: dict[str, str], args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory(prefix="needlecare-bench.") as tmp:
+        out = Path(tmp) / "result.json"
+        env = {**env, "NEEDLECARE_DATA_DIR": tmp, "NEEDLECARE_DEBUG": "0"}
+        env["DJANGO_SETTINGS_MODULE"] = "needlecare.settings"
+        argv = [sys.executable, __file__, "--child", database, "--out", str(out)]
+        argv += ["--pairs", str(args.pairs), "--calls", str(args.calls)]
+        result = subprocess.run(argv, env=env, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"the {database} run failed (exit {result.returncode})")
+        return json.loads(out.read_text())
+
+
+def run_sqlite(args: argparse.Namespace) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return run_child("sqlite", env, args)
+
+
+def run_postgresql(args: argparse.Namespace) -> dict:
+    import psycopg
+    from psycopg import sql
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    cluster = None
+    if not url:
+        cluster = tempfile.mkdtemp(prefix="needlecare-bench-pg.")
+        subprocess.run(  # fsync on: commits cost what they cost in production
+            [str(PG_CLUSTER), "start", cluster],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PG_CLUSTER_FSYNC": "on"},
+        )
+        url = (Path(cluster) / "database_url").read_text().strip()
+    database = f"needlecare_bench_{os.getpid()}"
+    name = sql.Identifier(database)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        try:
+            env = {
+                **os.environ,
+                "DATABASE_URL": urlunsplit(urlsplit(url)._replace(path=f"/{database}")),
+            }
+            return run_child("postgresql", env, args)
+        finally:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    finally:
+        if cluster is not None:
+            subprocess.run([str(PG_CLUSTER), "stop", cluster], check=False)
+
+
+def summary(results: dict[str, dict]) -> None:
+    rows = [
+        ("page with the read audit, median", "with_median_ms", "ms"),
+        ("page without it, median", "without_median_ms", "ms"),
+        ("page with, p90", "with_p90_ms", "ms"),
+        ("page without, p90", "without_p90_ms", "ms"),
+        ("added per page, median of the pairs' differences", "added_ms", "ms"),
+        ("statements per page, with / without", "statements", ""),
+        ("audit_read() alone, median", "call_median_ms", "ms"),
+        ("audit_read() alone, p90", "call_p90_ms", "ms"),
+    ]
+    names = list(results)
+    print("\n| | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for label, key, unit in rows:
+        cells = []
+        for name in names:
+            value = results[name][key]
+            cells.append(f"{value:.3f} {unit}" if isinstance(value, float) else str(value))
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    for name, result in results.items():
+        verdict = "met" if result["added_ms"] <= GOAL_MS else "MISSED"
+        print(f"{name}: adds {result['added_ms']:.3f} ms a page: goal {GOAL_MS} ms {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgresql", "both"], default="both", help="(both)"
+    )
+    parser.add_argument("--pairs", type=int, default=PAIRS, metavar="P")
+    parser.add_argument("--calls", type=int, default=CALLS, metavar="N")
+    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.pairs, args.calls, Path(args.out))
+        return
+
+    import django
+
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}")
+    print(f"Python {platform.python_version()}, Django {django.get_version()}")
+    print(load())
+    results = {}
+    if args.database in ("sqlite", "both"):
+        results["SQLite"] = run_sqlite(args)
+    if args.database in ("postgresql", "both"):
+        results["PostgreSQL"] = run_postgresql(args)
+    summary(results)
+    print(load())
+
+
+# --- child: one database ----------------------------------------------------------------------
+
+
+def child(database: str, pairs: int, calls: int, out: Path) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    with connection.cursor() as cursor:
+        cursor.execute("select sqlite_version()" if database == "sqlite" else "show server_version")
+        version = cursor.fetchone()[0]
+    print(f"\n== {database} {version} (migrated in {time.perf_counter() - started:.1f} s)")
+    result = page_cost(pairs) | call_cost(calls)
+    out.write_text(json.dumps(result))
+    for key, value in result.items():
+        print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+
+
+def _practice() -> Any:
+    from needlecare.common.testing.personas import build_practice
+    from needlecare.common.testing.schedule import build_schedule
+
+    practice = build_practice()
+    schedule = build_schedule(practice)
+    schedule.screen(None, "diabetes", regions=("neck", "low_back"))
+    schedule.screen(None, regions=("neck",))
+    return practice
+
+
+def page_cost(pairs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from needlecare.audit.models import ReadEvent
+    from needlecare.web.views import patient_record
+
+    practice = _practice()
+    client = Client()
+    client.force_login(practice.front_desk)
+    url = f"/staff/patients/{practice.patient.pk}/"
+    audited = patient_record.audit_read
+
+    def unaudited(**kwargs: Any) -> int:
+        return 0
+
+    def get(with_audit: bool) -> float:
+        patient_record.audit_read = audited if with_audit else unaudited  # type: ignore[assignment]
+        try:
+            start = time.perf_counter()
+            response = client.get(url)
+            spent = (time.perf_counter() - start) * 1000
+        finally:
+            patient_record.audit_read = audited  # type: ignore[assignment]
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return spent
+
+    def statements(with_audit: bool) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            get(with_audit)
+        return len(queries)
+
+    counted = f"{statements(True)}/{statements(False)}"
+    for _ in range(WARMUP_PAIRS):
+        get(True)
+        get(False)
+    before = ReadEvent.objects.count()
+    spent: dict[str, list[float]] = {"with": [], "without": []}
+    for n in range(pairs):
+        turns = [("with", True), ("without", False)]
+        for name, with_audit in turns if n % 2 == 0 else reversed(turns):
+            spent[name].append(get(with_audit))
+    written = ReadEvent.objects.count() - before
+    if written != pairs:
+        raise SystemExit(f"{written} reads recorded for {pairs} audited pages")
+    result: dict[str, Any] = {"pairs": pairs, "statements": counted}
+    for name, times in spent.items():
+        result[f"{name}_median_ms"] = statistics.median(times)
+        result[f"{name}_p90_ms"] = statistics.quantiles(times, n=10)[-1]
+    result["added_ms"] = statistics.median(
+        w - b for w, b in zip(spent["with"], spent["without"], strict=True)
+    )
+    return result
+
+
+def call_cost(calls: int) -> dict[str, Any]:
+    from django.test import RequestFactory
+
+    from needlecare.accounts.models import User
+    from needlecare.audit.services import audit_read
+
+    user = User.objects.filter(role="front_desk").first()
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.10")
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        audit_read(actor=user, request=request, what="record", patient_id=1)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "calls": calls,
+        "call_median_ms": statistics.median(times),
+        "call_p90_ms": statistics.quantiles(times, n=10)[-1],
+    }
+
+
+if __name__ == "__main__":
+    main()
