@@ -24,9 +24,12 @@ def mode(path: Path) -> int:
 def test_the_real_command_creates_a_private_database(server_environment: ServerEnvironment):
     data_dir = server_environment.data_dir
     assert mode(data_dir) == 0o700
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("the database is PostgreSQL's: no database file in the data directory")
     database = data_dir / "needlecare.sqlite3"
+    if os.environ.get("DATABASE_URL"):
+        # PostgreSQL keeps the data in its own (private) cluster: nothing of it lands here.
+        assert not database.exists()
+        assert all(not mode(path) & 0o077 for path in data_dir.rglob("*"))
+        return
     assert database.exists()
     assert mode(database) == 0o600
     for journal in data_dir.glob("needlecare.sqlite3-*"):
