@@ -17,6 +17,7 @@ from needlecare.accounts.access import ANY_SIGNED_IN, roles
 from needlecare.charting.api import router as charting_router
 from needlecare.clinics.api import router as clinics_router
 from needlecare.common.errors import DomainError
+from needlecare.idempotency.keys import idempotent
 from needlecare.outcomes.api import router as outcomes_router
 from needlecare.patients.api import router as patients_router
 from needlecare.reports.api import router as reports_router
@@ -31,6 +32,8 @@ api = NinjaAPI(
     auth=roles(*ANY_SIGNED_IN),
     urls_namespace="api",
 )
+# Every POST honours an Idempotency-Key header (needlecare/idempotency/keys.py).
+api.add_decorator(idempotent, mode="view")
 
 
 @api.exception_handler(DomainError)

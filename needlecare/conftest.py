@@ -8,6 +8,7 @@ from needlecare.common.testing.server import (  # noqa: F401 - fixtures for ever
     server_environment,
 )
 from needlecare.common.testing.smtp import smtp, smtp_server  # noqa: F401 - a real SMTP server
+from needlecare.common.testing.two_factor import VerifiedClient
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,13 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
     settings.MEDIA_ROOT = str(tmp_path) + "/media"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def client() -> VerifiedClient:
+    # pytest-django's client, but force_login also passes the second step for staff (and
+    # patients who turned it on) with a real TOTP device: see common/testing/two_factor.py.
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "template_partials",
     "csp",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "ninja",
     "needlecare.audit",
     "needlecare.outbox",
+    "needlecare.idempotency",
     "needlecare.accounts",
     "needlecare.clinics",
     "needlecare.patients",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second step (needlecare/accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     # Patient data is never cached (needlecare/web/middleware_no_store.py).
     "needlecare.web.middleware_no_store.NoStoreMiddleware",
     "needlecare.web.middleware.RefuseNulCharactersMiddleware",
@@ -152,6 +157,10 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "home"
+# Wrong second-step codes are limited per account in the shared cache (accounts.two_factor),
+# like wrong passwords; django-otp's own per-device back-off would add a second, silent one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "needlecare"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -2,10 +2,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 
 from needlecare.accounts.access import declared_access
+from needlecare.accounts.two_factor import confirmed_device, second_step_needed
 
 # These namespaces guard themselves: Django's admin checks AdminSite.has_permission, and the
 # API's NinjaAPI has a signed-in default auth that each public route must switch off by name.
@@ -29,9 +32,11 @@ class DenyByDefaultMiddleware:
         view_kwargs: Any,
     ) -> HttpResponse | None:
         match = request.resolver_match
+        access = declared_access(view_func)
+        if not _open_before_second_step(view_func) and second_step_needed(request):
+            return second_step_refusal(request, api=match is not None and "api" in match.namespaces)
         if match is not None and SELF_GUARDED_NAMESPACES & set(match.namespaces):
             return None
-        access = declared_access(view_func)
         if access is None:
             return forbidden(request, "This page has not declared who may use it.")
         if access.admits(request.user):
@@ -43,3 +48,30 @@ class DenyByDefaultMiddleware:
 
 def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
     return TemplateResponse(request, "web/forbidden.html", {"reason": reason}, status=403)
+
+
+# Set on the pages a user reaches between the password and the second step (enrolment, the
+# second step itself); public pages (sign-in, sign-out, password reset) are open anyway.
+OPEN_BEFORE_SECOND_STEP = "needlecare_before_second_step"
+
+
+def _open_before_second_step(view_func: Callable[..., Any]) -> bool:
+    access = declared_access(view_func)
+    if access is not None and access.public:
+        return True
+    return bool(getattr(view_func, OPEN_BEFORE_SECOND_STEP, False))
+
+
+def second_step_refusal(request: HttpRequest, *, api: bool) -> HttpResponse:
+    """Signed in with the password only: pages go to the second step (or enrolment first),
+    the API answers 401 in the shape of every API refusal."""
+    if api:
+        return JsonResponse(
+            {"detail": "Finish signing in with your second factor.", "code": "second_step"},
+            status=401,
+        )
+    name = "two-factor-verify" if confirmed_device(request.user) else "two-factor-enrol"
+    url = resolve_url(name)
+    return HttpResponse(
+        status=302, headers={"Location": f"{url}?{urlencode({'next': request.get_full_path()})}"}
+    )

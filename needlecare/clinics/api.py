@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from needlecare.accounts.access import STAFF, AuthedRequest, roles
 from needlecare.clinics import selectors
 from needlecare.clinics.access import access_clinic
-from needlecare.common.schemas import Message, Slug
+from needlecare.common.schemas import ClockTime, Message, Slug
 from needlecare.common.time import clinic_today
 
 router = Router(tags=["clinics"])
@@ -14,8 +14,8 @@ router = Router(tags=["clinics"])
 
 class HoursOut(Schema):
     weekday: int
-    opens: dt.time
-    closes: dt.time
+    opens: ClockTime
+    closes: ClockTime
 
 
 class ClinicOut(Schema):

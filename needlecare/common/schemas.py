@@ -7,10 +7,18 @@ caller is signed in, and says so in the OpenAPI schema: every string gets the pa
 every dictionary's keys too. Path parameters that are text use `Slug`.
 """
 
+import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 NO_NUL = r"^[^\x00]*$"
 NUL_REFUSED = "Text may not contain NUL characters."
@@ -24,6 +32,22 @@ def _refuse_nul(text: str) -> str:
 
 # A text path parameter: declared with NO_NUL, refused in plain words.
 Slug = Annotated[str, AfterValidator(_refuse_nul), Field(json_schema_extra={"pattern": NO_NUL})]
+
+
+# A wall-clock time of day in a clinic's own time zone (opening hours): "HH:MM". Not JSON
+# Schema's "time" format, which is RFC 3339's full-time and requires a UTC offset that a
+# recurring local time does not have.
+ClockTime = Annotated[
+    dt.time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "description": "A time of day (HH:MM, 24-hour) in the clinic's time zone.",
+        }
+    ),
+]
 
 
 class Message(Schema):

@@ -18,6 +18,7 @@ from needlecare.common.time import clinic_today
 from needlecare.demo import data, story
 from needlecare.demo.people import PEOPLE
 from needlecare.demo.practice import AHEAD_DAYS, DESKS
+from needlecare.demo.second_factor import demo_second_factors_give
 from needlecare.outbox.models import Message
 from needlecare.outcomes.models import MeasureResponse
 from needlecare.patients.models import Patient
@@ -66,6 +67,7 @@ def _staff(result: DemoResult, clinics: dict[str, Clinic]) -> None:
     for role, email, name, slugs, title in data.STAFF:
         user, _ = _user(result, email=email, full_name=name, role=role)
         result.logins.append((role, email, ", ".join(clinics[s].name for s in slugs)))
+        demo_second_factors_give([user])
         for slug in slugs:
             if not StaffMembership.objects.filter(user=user, clinic=clinics[slug]).exists():
                 clinic_services.membership_save(

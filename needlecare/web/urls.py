@@ -9,6 +9,7 @@ from needlecare.web.views import (
     screening,
     staff,
     today,
+    two_factor,
 )
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
     ),
     path("accounts/session/", accounts.session_status, name="session-status"),
     path("accounts/after-login/", accounts.after_login, name="after-login"),
+    path("accounts/two-factor/", two_factor.verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", two_factor.enrol, name="two-factor-enrol"),
     # Patients
     path("me/", patient.dashboard, name="patient-home"),
     path("me/records.zip", my_records.my_records, name="my-records"),

@@ -13,6 +13,11 @@ urlpatterns = [
     path(f"{MEMBER}/deactivate/", staff_admin.staff_deactivate, name="staff-admin-deactivate"),
     path(f"{MEMBER}/reactivate/", staff_admin.staff_reactivate, name="staff-admin-reactivate"),
     path(f"{MEMBER}/remove/", staff_admin.staff_remove, name="staff-admin-remove"),
+    path(
+        f"{MEMBER}/second-factor/",
+        staff_admin.staff_two_factor_reset,
+        name="staff-admin-two-factor-reset",
+    ),
     path(f"{MEMBER}/invitation/", staff_admin.staff_invitation_resend, name="staff-admin-reinvite"),
     # Therapists' working hours and time off
     path(f"{THERAPIST}/hours/", staff_admin_hours.working_hours, name="staff-admin-hours"),

@@ -4,12 +4,12 @@ not like the account's own details, and no composition rules: registration, chan
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from needlecare.accounts.models import User
 from needlecare.accounts.tests.registration_helpers import emailed_link
 from needlecare.audit.models import AuditEvent
 from needlecare.common.testing.factories import PASSWORD
+from needlecare.common.testing.two_factor import VerifiedClient as Client
 from needlecare.web.mail.accounts import PASSWORD_RESET
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.contrib.staticfiles import finders
-from django.test import Client
 
 from needlecare.audit.models import AuditEvent
 from needlecare.clinics.services import staff_deactivate
 from needlecare.common.testing.factories import PASSWORD
+from needlecare.common.testing.two_factor import VerifiedClient as Client
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ def _sign_in(client, user) -> None:
     response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302, response
     assert "_auth_user_id" in client.session
+    client.pass_second_step(user)  # staff: the real second step, with their app's code
 
 
 def _signed_out_page(response) -> bool:

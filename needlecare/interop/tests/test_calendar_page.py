@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from needlecare.audit.selectors import audit_events_for_target
+from needlecare.common.testing.two_factor import VerifiedClient as Client
 from needlecare.interop.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from needlecare.charting.models import AdverseEvent, TreatmentSession
 from needlecare.charting.services import (
@@ -19,6 +18,7 @@ from needlecare.charting.services import (
 )
 from needlecare.common.testing.charting import NEEDLE, Visit
 from needlecare.common.testing.clock import on_the_day
+from needlecare.common.testing.two_factor import VerifiedClient as Client
 from needlecare.outcomes.models import MeasureResponse
 from needlecare.outcomes.services import measure_record
 from needlecare.reports.models import Letter

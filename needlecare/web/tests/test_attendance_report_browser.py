@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.web.tests.second_step_helpers import pass_second_step
 from needlecare.web.tests.test_messages_browser import page_passes_the_checks
 from needlecare.web.tests.test_screening_browser import VIEWPORTS, _collect_console_errors
 
@@ -37,6 +38,7 @@ def test_a_clinic_admin_reads_the_attendance_report(
         page.locator('input[name="username"]').fill(ADMIN)
         page.locator('input[name="password"]').fill(DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Sign in").click()
+        pass_second_step(page)
         expect(page).to_have_url(re.compile(r"/staff/$"))
 
         # From Today's week card, then the clinic's own navigation.

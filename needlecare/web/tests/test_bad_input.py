@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from needlecare.api import api
 from needlecare.common.testing.personas import Practice
+from needlecare.common.testing.two_factor import VerifiedClient as Client
 from needlecare.screening.letters import MAX_LETTER_BYTES
 from needlecare.screening.models import PhysicianClearance
 

@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from needlecare.web.tests.second_step_helpers import pass_second_step
 from needlecare.web.tests.test_screening_browser import (
     DEMO_PASSWORD,
     MARIA,
@@ -132,6 +133,7 @@ def test_patient_books_dry_needling_and_the_front_desk_sees_it(
         staff.locator('input[name="username"]').fill(FRONT_DESK)
         staff.locator('input[name="password"]').fill(DEMO_PASSWORD)
         staff.locator("main").get_by_role("button", name="Sign in").click()
+        pass_second_step(staff)
         expect(staff).to_have_url(re.compile(r"/staff/$"))
         iso = dt.datetime.strptime(f"{day}, {year}", "%A, %B %d, %Y").date().isoformat()
         staff.goto(f"{live_server_url}/staff/clinics/stoughton/schedule/?day={iso}")

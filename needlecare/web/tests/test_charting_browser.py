@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from needlecare.web.tests.second_step_helpers import pass_second_step
 from needlecare.web.tests.test_screening_browser import (
     DEMO_PASSWORD,
     MARIA,
@@ -92,6 +93,7 @@ def _staff_sign_in(page: Page, base_url: str, email: str) -> None:
     page.locator('input[name="username"]').fill(email)
     page.locator('input[name="password"]').fill(DEMO_PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    pass_second_step(page)
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
 

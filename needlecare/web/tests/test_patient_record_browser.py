@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from needlecare.demo.data import DEMO_PASSWORD
 from needlecare.screening.policy import CONDITION_INFO
+from needlecare.web.tests.second_step_helpers import pass_second_step
 from needlecare.web.tests.test_messages_browser import (
     REGISTERED_ONLINE,
     a_fresh_address,
@@ -98,6 +99,7 @@ def test_the_front_desk_opens_a_walk_ins_record_and_invites_them_online(
         page.locator('input[name="username"]').fill(FRONT_DESK)
         page.locator('input[name="password"]').fill(DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Sign in").click()
+        pass_second_step(page)
         expect(page).to_have_url(re.compile(r"/staff/$"))
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
         page.get_by_label("Find a patient").fill(email.split("@")[0])

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.web.tests.second_step_helpers import pass_second_step
 from needlecare.web.tests.test_messages_browser import (
     page_passes_the_checks,
     run_setup,
@@ -45,6 +46,7 @@ def sign_in(page: Page, base: str, email: str, password: str = DEMO_PASSWORD) ->
     page.locator('input[name="username"]').fill(email)
     page.locator('input[name="password"]').fill(password)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    pass_second_step(page)
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
@@ -182,6 +184,7 @@ def test_a_clinic_admins_pages_fit_the_screen(
         page.locator('input[name="username"]').fill("admin@demo.needlecare.test")
         page.locator('input[name="password"]').fill(DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Sign in").click()
+        pass_second_step(page)
         expect(page).to_have_url(re.compile(r"/staff/$"))
         width = VIEWPORTS[viewport]["width"]
         too_wide = {}

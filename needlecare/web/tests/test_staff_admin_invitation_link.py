@@ -64,6 +64,7 @@ def test_the_emailed_link_sets_the_password_once_and_the_new_member_signs_in(
 
     signed_in = client.post("/accounts/login/", {"username": user.email, "password": CHOSEN})
     assert signed_in.status_code == 302
+    client.pass_second_step(user)  # staff: the real second step, with their app's code
     assert client.get("/staff/").status_code == 200
 
 

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.web.tests.second_step_helpers import pass_second_step
 from needlecare.web.tests.test_messages_browser import page_passes_the_checks, run_setup
 from needlecare.web.tests.test_screening_browser import VIEWPORTS, _collect_console_errors
 
@@ -131,6 +132,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.locator('input[name="username"]').fill(email)
     page.locator('input[name="password"]').fill(DEMO_PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    pass_second_step(page)
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
 

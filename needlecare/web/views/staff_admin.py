@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import STAFF_ROLES, Role, User
+from needlecare.accounts.two_factor import two_factor_reset
 from needlecare.clinics import services
 from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic
@@ -139,6 +140,13 @@ REMOVE = Confirmation(
     button="Remove from {clinic}",
     done="{name} no longer works at {clinic}.",
 )
+RESET_SECOND_FACTOR = Confirmation(
+    title="Reset {name}'s second factor?",
+    explanation="Their authenticator app and recovery codes stop working. At their next "
+    "sign-in they set up two-step sign-in again with their password and a new code.",
+    button="Reset the second factor",
+    done="{name} will set up two-step sign-in again at their next sign-in.",
+)
 
 
 def _confirmed(
@@ -219,3 +227,16 @@ def staff_invitation_resend(request: AuthedRequest, slug: str, user_id: int) -> 
         f"A new invitation to {member.full_name} is on its way.",
     )
     return redirect("staff-admin-staff", clinic.slug)
+
+
+@allow(Role.CLINIC_ADMIN)
+def staff_two_factor_reset(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
+    clinic = access_clinic(request.user, slug, roles=ADMIN)
+    member = _member(clinic, user_id)
+    return _confirmed(
+        request,
+        clinic,
+        member,
+        RESET_SECOND_FACTOR,
+        lambda: two_factor_reset(actor=request.user, user=member, clinic_ids=[clinic.pk]),
+    )

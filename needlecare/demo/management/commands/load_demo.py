@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from needlecare.demo.data import DEMO_PASSWORD
+from needlecare.demo.second_factor import demo_totp_secret
 from needlecare.demo.services import demo_load
 
 
@@ -35,3 +36,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, where in result.logins:
             self.stdout.write(f"  {role:<13} {email:<45} {where}")
+        self.stdout.write(
+            "\nStaff sign in with a second factor too. Add this demo key to an authenticator "
+            "app\n(manual entry, time-based, 6 digits, 30 seconds); it serves every demo staff "
+            f"login:\n  {demo_totp_secret()}\n"
+            "Patients sign in with the password alone unless they turn two-step sign-in on."
+        )
