@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 def sign_in(client, user):
     response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302
+    client.pass_second_step(user)  # staff sign in with a code as well (the real second step)
     assert client.get("/staff/").status_code == 200
 
 
