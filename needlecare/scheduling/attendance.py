@@ -274,6 +274,14 @@ class RequestsOnly:
         )
 
 
+def requests_only_given(attendance: Attendance, clinic: Clinic) -> RequestsOnly | None:
+    """The same answer as `online_bookings_are_requests`, from attendance already read."""
+    limit = clinic.no_shows_before_requests
+    if not limit or attendance.no_show < limit:
+        return None
+    return RequestsOnly(clinic, attendance.no_show)
+
+
 def online_bookings_are_requests(
     patient: Patient, clinic: Clinic, *, now: dt.datetime | None = None
 ) -> RequestsOnly | None:

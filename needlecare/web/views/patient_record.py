@@ -23,7 +23,7 @@ from needlecare.outbox.selectors import messages_to_patient
 from needlecare.patients.access import access_patient
 from needlecare.patients.models import Patient
 from needlecare.patients.services import patient_invite, patient_update
-from needlecare.scheduling.attendance import attendance_of, online_bookings_are_requests
+from needlecare.scheduling.attendance import attendance_of, requests_only_given
 from needlecare.scheduling.models import Status
 from needlecare.scheduling.selectors import appointments_of, appointments_screening_changed
 from needlecare.screening import selectors as screening_selectors
@@ -57,6 +57,7 @@ def _page(
     now = timezone.now()
     appointments = appointments_of(patient)
     upcoming = [a for a in appointments if a.status in UPCOMING and a.ends_at >= now]
+    attendance = attendance_of(patient, now=now)  # the last twelve months, at every clinic
     context = {
         "patient": patient,
         "clinical": clinical,
@@ -66,8 +67,9 @@ def _page(
         "flagged": appointments_screening_changed(upcoming),
         "past": [a for a in reversed(appointments) if a.status not in UPCOMING or a.ends_at < now],
         # Attended, cancelled, late-cancelled and missed over the last twelve months.
-        "attendance": attendance_of(patient, now=now),
-        "requests_only": online_bookings_are_requests(patient, patient.preferred_clinic, now=now),
+        "attendance": attendance,
+        # From the same counts: no second read of the no-shows.
+        "requests_only": requests_only_given(attendance, patient.preferred_clinic),
         "badges": {s.value: badge for s, badge in STATUS_BADGES.items()},
         "screenings": screening_selectors.screenings_of(patient)[:10],
         "current": screening_selectors.screening_current(patient),
