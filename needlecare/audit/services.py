@@ -3,7 +3,7 @@ same for one action on several records at once); audit_read: the one way a look 
 records is recorded."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -101,6 +101,8 @@ def _read_row(target: ReadTarget, patient_id: int | None) -> tuple[str, str, int
         patient_id = (
             target.pk if label == "patients.patient" else getattr(target, "patient_id", None)
         )
+    if patient_id is None and getattr(target, "session_id", None) is not None:
+        patient_id = cast(Any, target).session.patient_id  # a session's record (an event)
     return label, str(target.pk), patient_id
 
 
@@ -113,10 +115,13 @@ def audit_read(
     patient_id: int | None = None,
 ) -> int:
     """Record that actor looked at targets (a patient's record when none are named), in one
-    INSERT, a row a target; how many rows."""
-    rows = [_read_row(t, patient_id) for t in targets] or [
-        ("patients.patient", str(patient_id), patient_id)
-    ]
+    INSERT, a row a target; how many rows (none for an empty list that names no patient: a
+    page listing nobody)."""
+    rows = [_read_row(t, patient_id) for t in targets]
+    if not rows:
+        if patient_id is None:
+            return 0
+        rows = [("patients.patient", str(patient_id), patient_id)]
     connection = transaction.get_connection()
     ops = connection.ops
     is_person = actor is not None and getattr(actor, "pk", None) is not None

@@ -11,14 +11,15 @@ SECOND_STEP = re.compile(r"/accounts/two-factor/\?")
 ENROLMENT = re.compile(r"/accounts/two-factor/setup/")
 
 
-def pass_second_step(page: Page) -> None:
-    """After the password: a demo code not sent before; an account without a device (made by
-    the test, not the demo) enrols instead."""
+def pass_second_step(page: Page, account: str) -> None:
+    """After `account`'s password: a demo code not sent before for that account (a code works
+    once per account); an account without a device (made by the test, not the demo) enrols
+    instead."""
     page.wait_for_url(re.compile(r"/accounts/two-factor/"))
     if ENROLMENT.search(page.url):
         enrol_second_step(page)
         return
-    page.get_by_label("Code (or a recovery code)").fill(fresh_demo_code())
+    page.get_by_label("Code (or a recovery code)").fill(fresh_demo_code(account))
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
     expect(page).not_to_have_url(SECOND_STEP)

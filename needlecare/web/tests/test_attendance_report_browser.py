@@ -38,7 +38,7 @@ def test_a_clinic_admin_reads_the_attendance_report(
         page.locator('input[name="username"]').fill(ADMIN)
         page.locator('input[name="password"]').fill(DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Sign in").click()
-        pass_second_step(page)
+        pass_second_step(page, ADMIN)
         expect(page).to_have_url(re.compile(r"/staff/$"))
 
         # From Today's week card, then the clinic's own navigation.

@@ -133,7 +133,7 @@ def test_patient_books_dry_needling_and_the_front_desk_sees_it(
         staff.locator('input[name="username"]').fill(FRONT_DESK)
         staff.locator('input[name="password"]').fill(DEMO_PASSWORD)
         staff.locator("main").get_by_role("button", name="Sign in").click()
-        pass_second_step(staff)
+        pass_second_step(staff, FRONT_DESK)
         expect(staff).to_have_url(re.compile(r"/staff/$"))
         iso = dt.datetime.strptime(f"{day}, {year}", "%A, %B %d, %Y").date().isoformat()
         staff.goto(f"{live_server_url}/staff/clinics/stoughton/schedule/?day={iso}")

@@ -93,7 +93,7 @@ def _staff_sign_in(page: Page, base_url: str, email: str) -> None:
     page.locator('input[name="username"]').fill(email)
     page.locator('input[name="password"]').fill(DEMO_PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
-    pass_second_step(page)
+    pass_second_step(page, email)
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
 

@@ -99,7 +99,7 @@ def test_the_front_desk_opens_a_walk_ins_record_and_invites_them_online(
         page.locator('input[name="username"]').fill(FRONT_DESK)
         page.locator('input[name="password"]').fill(DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Sign in").click()
-        pass_second_step(page)
+        pass_second_step(page, FRONT_DESK)
         expect(page).to_have_url(re.compile(r"/staff/$"))
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
         page.get_by_label("Find a patient").fill(email.split("@")[0])

@@ -147,6 +147,11 @@ ROUTES = {
         lambda c: f"/staff/clearances/{c.clearance.pk}/letter/",
         lambda c: ("screening.physicianclearance", str(c.clearance.pk)),
     ),
+    "staff appointment": Route(
+        "front_desk",
+        lambda c: f"/staff/appointments/{c.visit.appointment.pk}/",
+        lambda c: ("scheduling.appointment", str(c.visit.appointment.pk)),
+    ),
     "my home": Route("patient", lambda c: "/me/", PATIENT),
     "my details": Route("patient", lambda c: "/me/details/", PATIENT),
     "calendar file": Route(

@@ -25,7 +25,7 @@ def test_the_idle_warning_appears_and_stay_signed_in_keeps_the_session(
     page.get_by_label("Email").fill(FRONT_DESK)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    pass_second_step(page)
+    pass_second_step(page, FRONT_DESK)
     page.wait_for_url(f"{live_server_url}/staff/**")
     script = page.locator("script[src$='idle-logout.js']")
     assert script.get_attribute("data-idle-seconds") == "1800"

@@ -46,7 +46,7 @@ def sign_in(page: Page, base: str, email: str, password: str = DEMO_PASSWORD) ->
     page.locator('input[name="username"]').fill(email)
     page.locator('input[name="password"]').fill(password)
     page.locator("main").get_by_role("button", name="Sign in").click()
-    pass_second_step(page)
+    pass_second_step(page, email)
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
@@ -184,7 +184,7 @@ def test_a_clinic_admins_pages_fit_the_screen(
         page.locator('input[name="username"]').fill("admin@demo.needlecare.test")
         page.locator('input[name="password"]').fill(DEMO_PASSWORD)
         page.locator("main").get_by_role("button", name="Sign in").click()
-        pass_second_step(page)
+        pass_second_step(page, "admin@demo.needlecare.test")
         expect(page).to_have_url(re.compile(r"/staff/$"))
         width = VIEWPORTS[viewport]["width"]
         too_wide = {}

@@ -36,9 +36,9 @@ HOME = "/staff/"
 # What the front desk's page costs, however many visits: the session, the user, their clinics;
 # per clinic its working day (opening hours, closures), the arrivals, their safety (latest
 # screenings, confirmations, consents, consent documents, changed screenings), the types, the
-# free time and its therapists; and the notifications; and the second factor the session was
-# verified with (django-otp).
-DESK_QUERIES = 16
+# free time and its therapists; and the notifications; the second factor the session was
+# verified with (django-otp); and one INSERT recording the read of the visits shown.
+DESK_QUERIES = 17
 
 
 def consented(schedule, patient, document):

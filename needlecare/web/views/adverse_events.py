@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.charting import selectors, services
 from needlecare.charting.access import access_adverse_event
 from needlecare.charting.models import AdverseEvent
@@ -67,6 +68,7 @@ def adverse_events(request: AuthedRequest, slug: str) -> HttpResponse:
         if key not in PUBLISHED
     ]
     recent = selectors.adverse_events_recent(clinic)
+    audit_read(actor=request.user, request=request, what="adverse event report", targets=recent)
     context = {
         "clinic": clinic,
         "report": report,

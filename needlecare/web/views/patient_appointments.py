@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.access import access_own_patient
@@ -144,6 +145,13 @@ def _appointments_page(
         "form_for": form_for,
         "waitlist_form": forms.get("waitlist") or _waitlist_form(patient),
     }
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="appointments",
+        targets=[Appointment],
+        patient_id=patient.pk,
+    )
     return render(request, "booking/appointments.html", context, status=status)
 
 

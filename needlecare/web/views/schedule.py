@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from needlecare.accounts.access import DESK, STAFF, AuthedRequest, allow
+from needlecare.audit.services import audit_read
 from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.access import access_patient
 from needlecare.patients.selectors import SEARCH_TERM_MAX, SEARCH_TERM_TOO_LONG, patients_search
 from needlecare.scheduling import selectors
+from needlecare.scheduling.models import Appointment
 from needlecare.web.views._booking_steps import booking_steps
 from needlecare.web.views._visits import Visit, visit_of
 from needlecare.web.views.errors import bad_request
@@ -141,21 +143,30 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
         "day_link": f"{here}?day={day.isoformat()}",
         "week_link": f"{here}?day={day.isoformat()}&view=week",
     }
+    first, days = (day - dt.timedelta(days=day.weekday()), 7) if week_view else (day, 1)
+    appointments = selectors.appointments_for_day(clinic, first, days=days)
     if week_view:
-        context.update(_week_page(clinic, day, today=today, here=here))
+        context.update(_week_page(clinic, appointments, day, today=today, here=here))
     else:
-        context.update(_day_page(clinic, day, today=today, here=here))
+        context.update(_day_page(clinic, appointments, day, today=today, here=here))
         context.update(check_in_day=day == today, role=request.user.role)
+    audit_read(
+        actor=request.user,
+        request=request,
+        what="week schedule" if week_view else "day schedule",
+        targets=appointments,
+    )
     with timezone.override(clinic_zone(clinic)):
         return render(request, "schedule/schedule.html", context)
 
 
-def _week_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> dict[str, object]:
+def _week_page(
+    clinic: Clinic, appointments: list[Appointment], day: dt.date, *, today: dt.date, here: str
+) -> dict[str, object]:
     """The week around a day: a row per therapist, a cell per day."""
     zone = clinic_zone(clinic)
     monday = day - dt.timedelta(days=day.weekday())
     days = [monday + dt.timedelta(days=n) for n in range(7)]
-    appointments = selectors.appointments_for_day(clinic, monday, days=7)
     flagged = selectors.appointments_screening_changed(appointments)
     hours = selectors.working_hours_on(clinic, list(range(7)))
     therapists = {h.therapist_id: h.therapist for h in hours}
@@ -182,10 +193,11 @@ def _week_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> di
     }
 
 
-def _day_page(clinic: Clinic, day: dt.date, *, today: dt.date, here: str) -> dict[str, object]:
+def _day_page(
+    clinic: Clinic, appointments: list[Appointment], day: dt.date, *, today: dt.date, here: str
+) -> dict[str, object]:
     """One day: a column per therapist working or booked, a row per ROW minutes."""
     zone = clinic_zone(clinic)
-    appointments = selectors.appointments_for_day(clinic, day)
     flagged = selectors.appointments_screening_changed(appointments)
     hours = selectors.working_hours_on(clinic, [day.weekday()])
     working: dict[int, Therapist] = {}

@@ -202,6 +202,9 @@ def worklist(request: AuthedRequest, slug: str) -> HttpResponse:
         (s, [clinical(r, s) for r in s.decision.reasons if r.effect != "precaution"])
         for s in selectors.clearance_worklist([clinic.pk])
     ]
+    audit_read(
+        actor=request.user, request=request, what="screening worklist", targets=[s for s, _ in rows]
+    )
     return render(request, "screening/worklist.html", {"clinic": clinic, "rows": rows})
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.audit.services import audit_read
 from needlecare.charting.services import notification_mark_read
 from needlecare.clinics.access import access_clinic
 from needlecare.clinics.models import Clinic
@@ -49,6 +50,7 @@ def patients(request: AuthedRequest, slug: str) -> HttpResponse:
     if len(query) > SEARCH_TERM_MAX:
         return bad_request(request, SEARCH_TERM_TOO_LONG)
     page = Paginator(patients_search(clinic, query), 50).get_page(request.GET.get("page"))
+    audit_read(actor=request.user, request=request, what="patient list", targets=list(page))
     return render(request, "staff/patients.html", {"clinic": clinic, "page": page, "q": query})
 
 

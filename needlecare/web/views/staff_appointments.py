@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import DESK, STAFF, AuthedRequest, allow
+from needlecare.audit.services import audit_read
 from needlecare.common.time import clinic_zone
 from needlecare.scheduling import attendance, selectors
 from needlecare.scheduling.access import access_appointment
@@ -120,6 +121,7 @@ def _appointment_page(
         "day_link": reverse("staff-schedule", args=[appointment.clinic.slug])
         + f"?day={local.date().isoformat()}",
     }
+    audit_read(actor=request.user, request=request, what="appointment", targets=[appointment])
     with timezone.override(zone):
         return render(request, "schedule/appointment.html", context, status=status)
 

@@ -12,12 +12,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role, User
+from needlecare.audit.services import audit_read
 from needlecare.charting.models import AdverseEvent
 from needlecare.charting.selectors import (
     VisitSafety,
@@ -101,12 +103,18 @@ def home(request: AuthedRequest) -> HttpResponse:
         "region_labels": REGION_LABELS,
         "condition_labels": CONDITION_LABELS,
     }
+    shown: list[Model] = []
     if user.role == Role.FRONT_DESK:
-        context["days"] = [_desk_day(clinic) for clinic in clinics]
+        context["days"] = days = [_desk_day(clinic) for clinic in clinics]
+        shown += [row.visit.appointment for day in days for row in day.rows]
     elif user.role == Role.THERAPIST:
-        context.update(_therapist_day(user, clinics))
+        context.update(mine := _therapist_day(user, clinics))
+        if isinstance(my_day := mine.get("my_day"), Day):
+            shown += [row.visit.appointment for row in my_day.rows]
     else:
-        context["weeks"] = [_week(clinic) for clinic in clinics]
+        context["weeks"] = weeks = [_week(clinic) for clinic in clinics]
+        shown += [item for week in weeks for item in (*week.clearances, *week.to_review)]
+    audit_read(actor=user, request=request, what="working day", targets=shown)
     return render(request, "staff/home.html", context)
 
 
