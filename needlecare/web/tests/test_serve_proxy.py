@@ -67,17 +67,22 @@ def test_https_from_the_trusted_proxy_is_served_with_hsts(production_port: int) 
 
 
 def test_plain_http_through_the_proxy_is_redirected_once_to_https(production_port: int) -> None:
-    first = _get(production_port, "/healthz", PROXY, {})
+    first = _get(production_port, "/api/clinics/", PROXY, {})
     assert first.status == 301
     location = first.headers["Location"]
-    assert location == f"https://127.0.0.1:{production_port}/healthz"
+    assert location == f"https://127.0.0.1:{production_port}/api/clinics/"
     # The browser comes back over TLS; the proxy forwards it with X-Forwarded-Proto: no loop.
     again = _get(production_port, urlsplit(location).path, PROXY, HTTPS)
     assert again.status == 200
 
 
+def test_a_health_check_over_plain_http_is_answered_not_redirected(production_port: int) -> None:
+    response = _get(production_port, "/healthz", PROXY, {})
+    assert response.status == 200
+
+
 def test_a_client_cannot_claim_https_itself(production_port: int) -> None:
-    response = _get(production_port, "/healthz", STRANGER, HTTPS)
+    response = _get(production_port, "/api/clinics/", STRANGER, HTTPS)
     assert response.status == 301
     assert response.headers["Location"].startswith("https://")
     assert response.headers["Strict-Transport-Security"] is None
