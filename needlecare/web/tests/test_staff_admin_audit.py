@@ -22,6 +22,9 @@ EXPORT = "/staff/clinics/stoughton/audit/export/"
 def trail(practice):
     """Reads of two Stoughton patients by two people, and one at Foxboro."""
     p = practice
+    # A name no other label contains (a random short one, "Li", is inside "HYPERLINK").
+    p.patient.last_name = "Okonkwo-Haley"
+    p.patient.save(update_fields=["last_name"])
     patient_record_viewed(patient=p.patient, by=p.therapist.user)
     patient_record_viewed(patient=p.patient, by=p.front_desk)
     sneaky = PatientFactory(
