@@ -6,6 +6,7 @@ from needlecare.web.admin_site import admin_site
 urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/", api.urls),
+    path("fhir/R4/", include("needlecare.interop.fhir.urls")),
     path("", include("needlecare.web.urls")),
 ]
 

@@ -10,9 +10,12 @@ from django.utils.http import urlencode
 from needlecare.accounts.access import declared_access
 from needlecare.accounts.two_factor import confirmed_device, second_step_needed
 
-# These namespaces guard themselves: Django's admin checks AdminSite.has_permission, and the
-# API's NinjaAPI has a signed-in default auth that each public route must switch off by name.
-SELF_GUARDED_NAMESPACES = frozenset({"admin", "api"})
+# These namespaces guard themselves: Django's admin checks AdminSite.has_permission, the
+# API's NinjaAPI has a signed-in default auth that each public route must switch off by name,
+# and the FHIR server reads a token or a session itself (interop/fhir/readers.py).
+SELF_GUARDED_NAMESPACES = frozenset({"admin", "api", "fhir"})
+MACHINE_NAMESPACES = frozenset({"api", "fhir"})  # refused in JSON, never redirected
+SECOND_STEP_FHIR = "Finish signing in with your second factor (second_step)."
 
 
 class DenyByDefaultMiddleware:
@@ -34,7 +37,10 @@ class DenyByDefaultMiddleware:
         match = request.resolver_match
         access = declared_access(view_func)
         if not _open_before_second_step(view_func) and second_step_needed(request):
-            return second_step_refusal(request, api=match is not None and "api" in match.namespaces)
+            spaces = set(match.namespaces) if match is not None else set()
+            return second_step_refusal(
+                request, api=bool(MACHINE_NAMESPACES & spaces), fhir="fhir" in spaces
+            )
         if match is not None and SELF_GUARDED_NAMESPACES & set(match.namespaces):
             return None
         if access is None:
@@ -62,9 +68,16 @@ def _open_before_second_step(view_func: Callable[..., Any]) -> bool:
     return bool(getattr(view_func, OPEN_BEFORE_SECOND_STEP, False))
 
 
-def second_step_refusal(request: HttpRequest, *, api: bool) -> HttpResponse:
+def second_step_refusal(request: HttpRequest, *, api: bool, fhir: bool = False) -> HttpResponse:
     """Signed in with the password only: pages go to the second step (or enrolment first),
-    the API answers 401 in the shape of every API refusal."""
+    the API answers 401 in the shape of every API refusal, FHIR as an OperationOutcome."""
+    if fhir:
+        issue = {"severity": "error", "code": "login", "diagnostics": SECOND_STEP_FHIR}
+        return JsonResponse(
+            {"resourceType": "OperationOutcome", "issue": [issue]},
+            status=401,
+            content_type="application/fhir+json",
+        )
     if api:
         return JsonResponse(
             {"detail": "Finish signing in with your second factor.", "code": "second_step"},

@@ -124,7 +124,8 @@ def audit_read(
         rows = [("patients.patient", str(patient_id), patient_id)]
     connection = transaction.get_connection()
     ops = connection.ops
-    is_person = actor is not None and getattr(actor, "pk", None) is not None
+    # A user; an integration token (which has a pk too) is named by its label, not linked.
+    is_person = getattr(actor, "is_authenticated", False) is True and actor.pk is not None
     address = str(request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
     common = (
         ops.adapt_datetimefield_value(timezone.now()),

@@ -3,12 +3,13 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from needlecare.audit.models import AuditEvent
-from needlecare.clinics.models import Therapist
+from needlecare.clinics.models import Clinic, Therapist
 from needlecare.interop import ical
-from needlecare.interop.models import CalendarFeed, token_digest
+from needlecare.interop.models import CalendarFeed, FhirToken, token_digest
 from needlecare.scheduling.models import ACTIVE, Appointment, Status
 
 # The appointments a patient may still add to their calendar: ones that are yet to happen.
@@ -118,3 +119,34 @@ def therapist_calendar(feed: CalendarFeed, *, now: dt.datetime) -> bytes:
     visits = [_visit(a, sequences.get(a.pk, 0)) for a in appointments]
     name = f"{therapist.user.full_name} · needlecare appointments"
     return ical.therapist_feed(visits, now=now, name=name)
+
+
+# How stale a token's "last used" may be: one UPDATE a minute, not one a request.
+FHIR_TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def fhir_token_authenticate(raw: str) -> FhirToken | None:
+    """The active FHIR token this bearer string is, with its clinic; records its use (at most
+    once a minute)."""
+    if not raw or len(raw) > 128:
+        return None
+    now = timezone.now()
+    token = (
+        FhirToken.objects.select_related("clinic")
+        .filter(token_digest=token_digest(raw), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None:
+        return None
+    since = now - FHIR_TOKEN_USE_RESOLUTION
+    if token.last_used_at is None or token.last_used_at < since:
+        # A filtered UPDATE, not read-modify-write: of concurrent requests, one writes.
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=since)
+        FhirToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def fhir_tokens_of(clinic: Clinic) -> list[FhirToken]:
+    """The clinic's FHIR tokens, newest first, with who made them."""
+    return list(FhirToken.objects.filter(clinic=clinic).select_related("clinic", "created_by"))

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from needlecare.web.views import staff_admin, staff_admin_audit, staff_admin_hours
+from needlecare.web.views import (
+    staff_admin,
+    staff_admin_audit,
+    staff_admin_fhir,
+    staff_admin_hours,
+)
 
 CLINIC = "staff/clinics/<slug:slug>"
 MEMBER = f"{CLINIC}/staff/<int:user_id>"
@@ -30,4 +35,11 @@ urlpatterns = [
     # The audit trail, and its CSV export
     path(f"{CLINIC}/audit/", staff_admin_audit.audit_trail, name="staff-audit"),
     path(f"{CLINIC}/audit/export/", staff_admin_audit.audit_export, name="staff-audit-export"),
+    # FHIR integration tokens: other systems reading the clinic's records
+    path(f"{CLINIC}/fhir-tokens/", staff_admin_fhir.token_list, name="staff-admin-fhir-tokens"),
+    path(
+        f"{CLINIC}/fhir-tokens/<int:token_id>/revoke/",
+        staff_admin_fhir.token_revoke,
+        name="staff-admin-fhir-token-revoke",
+    ),
 ]

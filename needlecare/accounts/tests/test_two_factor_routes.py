@@ -22,6 +22,8 @@ def _guarded() -> list[str]:
             continue
         if getattr(pattern.callback, "needlecare_before_second_step", False):
             continue
+        if route.startswith("fhir/"):  # interop/fhir/tests/test_fhir_access_matrix.py
+            continue
         found.add(_concrete(route))
     return sorted(found)
 

@@ -22,7 +22,7 @@ from needlecare.charting.models import Notification
 from needlecare.clinics.models import Therapist
 from needlecare.common.testing.factories import TherapistFactory
 from needlecare.common.testing.two_factor import device_for
-from needlecare.interop.services import calendar_feed_create
+from needlecare.interop.services import calendar_feed_create, fhir_token_create
 from needlecare.scheduling.models import TimeOff, WaitlistEntry, WaitlistOffer
 from needlecare.scheduling.services import appointment_series_book
 from needlecare.screening.models import Screening
@@ -66,6 +66,7 @@ def build_world(chart: Chart) -> World:
     )
     notification = Notification.objects.create(user=p.front_desk, message="A new screening")
     _feed, feed_token = calendar_feed_create(therapist=therapist, by=therapist.user)
+    fhir_token, _raw = fhir_token_create(clinic=p.stoughton, name="Regional exchange", by=p.admin)
     foxboro_therapist = TherapistFactory(user__clinics=[p.foxboro], user__full_name="Sam Hale")
     course = appointment_series_book(
         patient=v.patient,
@@ -97,6 +98,7 @@ def build_world(chart: Chart) -> World:
         "therapist_id": therapist.pk,
         "time_off_id": time_off.pk,
         "feed_token": feed_token,
+        "fhir_token_id": fhir_token.pk,
         "code": "nprs",
     }
     people: dict[str, User | None] = {
@@ -194,6 +196,7 @@ for _name in (
     "staff-admin-invite",
     "staff-audit",
     "staff-audit-export",
+    "staff-admin-fhir-tokens",
     "staff-attendance",
     "staff-attendance-csv",
 ):
@@ -240,6 +243,10 @@ PAGES.update(
         "staff-admin-hours": ("staff_obj", _ids("slug", "therapist_id")),
         "staff-admin-time-off": ("staff_obj", _ids("slug", "therapist_id")),
         "staff-admin-time-off-delete": ("staff_obj", _ids("slug", "therapist_id", "time_off_id")),
+        "staff-admin-fhir-token-revoke": (
+            "staff_obj",
+            lambda w: {"slug": w.ids["slug"], "token_id": w.ids["fhir_token_id"]},
+        ),
         "staff-screening": ("staff_obj", _ids("screening_id")),
         "staff-course-cancel": (
             "staff_obj",
@@ -299,6 +306,7 @@ EXCLUDED_PREFIXES = {
     "admin/": "Django admin site",
     "api/openapi.json": "the API's public schema",
     "api/docs": "the API's public documentation",
+    "fhir/R4/": "the FHIR server: its own matrix (interop/fhir/tests/test_fhir_access_matrix.py)",
 }
 EXCLUDED_NAMES = {"api-root"}
 

@@ -1,0 +1,1 @@
+"""The FHIR mappers, one module per family of resources; all pure."""
