@@ -17,8 +17,6 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
 
 from needlecare.audit.services import audit_read
 from needlecare.interop.models import FhirExport, FhirToken
@@ -80,20 +78,17 @@ def _kick_off(request: HttpRequest, reader: Reader, *, clinic: int | None, patie
     return response
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def export_system(request: HttpRequest) -> HttpResponse:
     return _kick_off(request, reader_of(request), clinic=None, patients=False)
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def export_patients(request: HttpRequest) -> HttpResponse:
     return _kick_off(request, reader_of(request), clinic=None, patients=True)
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def export_group(request: HttpRequest, group: str) -> HttpResponse:
     return _kick_off(request, reader_of(request), clinic=int(group), patients=False)
 
@@ -106,9 +101,7 @@ def _own_export(request: HttpRequest, export_id: str) -> tuple[Reader, FhirExpor
     return reader, export
 
 
-@csrf_exempt  # GET and DELETE only; a session's DELETE needs the export's unguessable id
-@require_http_methods(["GET", "HEAD", "DELETE"])
-@fhir_view
+@fhir_view("GET", "HEAD", "DELETE")
 def export_status(request: HttpRequest, export_id: str) -> HttpResponseBase:
     _, export = _own_export(request, export_id)
     if request.method == "DELETE":
@@ -142,8 +135,7 @@ def export_status(request: HttpRequest, export_id: str) -> HttpResponseBase:
     )
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def export_file(request: HttpRequest, export_id: str, type: str) -> HttpResponseBase:
     reader, export = _own_export(request, export_id)
     item = next((i for i in export.output if i["type"] == type), None)

@@ -48,6 +48,7 @@ class Source:
     date: str | None = None  # lookup to the moment date= searches
     prefix: str = ""  # the resource id is prefix + the row's pk
     only: Q | None = None  # rows that give a resource (e.g. a pain score recorded)
+    many_clinics: bool = False  # the clinic lookup crosses a to-many relation: distinct rows
 
     def queryset(self) -> QuerySet[Any]:
         rows = self.rows()
@@ -101,6 +102,7 @@ KINDS: dict[str, Kind] = {
                     fm.therapist_rows,
                     lambda row, ctx: people.practitioner_resource(fm.practitioner_value(row)),
                     clinic="user__memberships__clinic_id",
+                    many_clinics=True,
                 ),
             ),
             search=("name",),

@@ -49,7 +49,7 @@ class Reader:
                 return rows  # the directory: clinics, therapists, appointment types
             return rows.filter(**{source.patient: self.patient_id})
         rows = rows.filter(**{f"{source.clinic}__in": self.clinic_ids})
-        return rows.distinct() if "__" in source.clinic and "memberships" in source.clinic else rows
+        return rows.distinct() if source.many_clinics else rows
 
     def sees_clinic(self, clinic_id: int) -> bool:
         return self.is_patient or clinic_id in self.clinic_ids

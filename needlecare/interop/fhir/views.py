@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from needlecare.accounts.access import public
 from needlecare.audit.services import audit_read
@@ -32,6 +32,7 @@ from .responses import FhirError, base_url, fhir_response, not_found, outcome_re
 from .search import SearchError, page_query, parse
 
 View = Callable[..., HttpResponseBase]
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 COMPUTED_PARAMS = {
     "PractitionerRole": {"clinic"},
@@ -40,21 +41,33 @@ COMPUTED_PARAMS = {
 }
 
 
-def fhir_view(view: View) -> View:
-    """Answers every refusal as an OperationOutcome (400, 401, 403, 404)."""
+def fhir_view(*methods: str) -> Callable[[View], View]:
+    """A FHIR route answering `methods` (GET and HEAD unless named), every refusal as an
+    OperationOutcome (400, 401, 403, 404, 405). Exempt from CSRF: no route changes anything a
+    page could be tricked into asking for (the one DELETE needs the export's unguessable id,
+    and a browser will not send it cross-site without CORS, which the server never allows)."""
+    allowed = methods or ("GET", "HEAD")
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except Unauthenticated as exc:
-            return outcome_response(FhirError(401, "login", str(exc)))
-        except SearchError as exc:
-            return outcome_response(FhirError(400, "invalid", str(exc)))
-        except FhirError as exc:
-            return outcome_response(exc)
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method not in allowed:
+                message = f"This route answers {', '.join(allowed)} only."
+                refusal = outcome_response(FhirError(405, "not-supported", message))
+                refusal["Allow"] = ", ".join(allowed)
+                return refusal
+            try:
+                return view(request, *args, **kwargs)
+            except Unauthenticated as exc:
+                return outcome_response(FhirError(401, "login", str(exc)))
+            except SearchError as exc:
+                return outcome_response(FhirError(400, "invalid", str(exc)))
+            except FhirError as exc:
+                return outcome_response(exc)
 
-    return wrapped
+        return csrf_exempt(wrapped)
+
+    return decorate
 
 
 def _context(request: HttpRequest) -> Context:
@@ -67,19 +80,17 @@ def _audit(request: HttpRequest, reader: Reader, what: str, rows: list[Any]) -> 
 
 
 @public  # the CapabilityStatement: open to all, before the second step too
-@require_safe
-@fhir_view
+@fhir_view()
 def metadata(request: HttpRequest) -> HttpResponse:
     return fhir_response(capability(base_url(request)))
 
 
-@fhir_view
+@fhir_view(*ALL_METHODS)
 def unknown(request: HttpRequest) -> HttpResponse:
     raise FhirError(404, "not-found", "This FHIR server has no such route (see /metadata).")
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def read(request: HttpRequest, type: str, id: str) -> HttpResponse:
     reader = reader_of(request)
     if type in COMPUTED:
@@ -95,8 +106,7 @@ def read(request: HttpRequest, type: str, id: str) -> HttpResponse:
     return fhir_response(resource)
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def search(request: HttpRequest, type: str) -> HttpResponse:
     reader = reader_of(request)
     query = {k: request.GET.getlist(k) for k in request.GET}
@@ -142,8 +152,7 @@ def _bundle(
     )
 
 
-@require_safe
-@fhir_view
+@fhir_view()
 def binary(request: HttpRequest, kind: str, id: str) -> HttpResponseBase:
     """The signed consent's PDF (made as the consent pages make it) or a letter's PDF."""
     reader = reader_of(request)

@@ -86,6 +86,14 @@ def test_a_token_reads_its_clinics_patient_and_not_another_clinics(chart: Chart,
     assert get("/Patient/999999", token) == (status, outcome)
 
 
+def test_other_methods_and_routes_answer_as_fhir_too(token: str) -> None:
+    response = Client().post(f"{BASE}/Patient", {}, **bearer(token))
+    assert (response.status_code, response["Allow"]) == (405, "GET, HEAD")
+    assert response.json()["resourceType"] == "OperationOutcome"
+    status, outcome = get("/patient/lowercase/and/more", token)
+    assert (status, outcome["issue"][0]["code"]) == (404, "not-found")
+
+
 def test_unknown_types_and_parameters_are_400_and_unknown_ids_404(token: str) -> None:
     assert get("/Medication", token)[0] == 400
     status, outcome = get("/Patient?colour=blue", token)
