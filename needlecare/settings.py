@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the second step (needlecare/accounts/two_factor.py).
     "django_otp.middleware.OTPMiddleware",
+    # The page's language: the switcher's choice, a patient's preference, the browser's.
+    "needlecare.web.language.LanguageMiddleware",
     # Patient data is never cached (needlecare/web/middleware_no_store.py).
     "needlecare.web.middleware_no_store.NoStoreMiddleware",
     "needlecare.web.middleware.RefuseNulCharactersMiddleware",
@@ -219,7 +221,10 @@ CACHES = {
 
 # --- Time and language ----------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Patients' pages, messages and letters; staff pages stay English (needlecare/web/language.py).
+LANGUAGES = [("en", "English"), ("es", "Español"), ("pt-br", "Português (Brasil)")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

@@ -51,6 +51,12 @@ class Patient(models.Model):
     messages_by_email = models.BooleanField(default=True)
     messages_by_sms = models.BooleanField(default=False)
     reminders_wanted = models.BooleanField(default=True)
+    # The language of the patient's pages, messages and letters (settings.LANGUAGES).
+    preferred_language = models.CharField(
+        max_length=8,
+        choices=[("en", "English"), ("es", "Español"), ("pt-br", "Português (Brasil)")],
+        default="en",
+    )
 
     class Meta:
         ordering: ClassVar = ["last_name", "first_name"]

@@ -29,6 +29,8 @@ PATIENT_FIELDS = (
     "state",
     "postal_code",
 )
+# Staff also set the language the patient reads the clinic in.
+STAFF_FIELDS = (*PATIENT_FIELDS, "preferred_language")
 
 
 def _check_details(details: dict[str, Any], *, clinic: Clinic) -> None:
@@ -160,6 +162,28 @@ def patient_message_preferences_set(
     return patient
 
 
+def patient_language_set(*, patient: Patient, language: str, by: User) -> Patient:
+    """The language the patient reads the clinic in (pages, messages, letters)."""
+    choices = dict(Patient._meta.get_field("preferred_language").choices or [])
+    if language not in choices:
+        raise DomainError(
+            "patient.language", "Choose English, Spanish or Portuguese.", field="language"
+        )
+    if language == patient.preferred_language:
+        return patient
+    with transaction.atomic():
+        patient.preferred_language = language
+        patient.save(update_fields=["preferred_language"])
+        audit_record(
+            actor=by,
+            action="patient.language_set",
+            target=patient,
+            data={"language": language},
+            clinic_ids=patient.clinic_ids(),
+        )
+    return patient
+
+
 # What a patient may change of their own record; staff change every field of PATIENT_FIELDS.
 CONTACT_FIELDS = ("email", "phone", "street", "city", "state", "postal_code")
 
@@ -179,7 +203,7 @@ def patient_update(
     fields = list(dict.fromkeys(fields))
     if by.role == Role.PATIENT and patient.user_id != by.pk:
         raise NotAllowed("patient.not_yours", "You can change only your own details.")
-    editable = CONTACT_FIELDS if by.role == Role.PATIENT else PATIENT_FIELDS
+    editable = CONTACT_FIELDS if by.role == Role.PATIENT else STAFF_FIELDS
     for name in fields:
         if name not in editable:
             raise DomainError(
@@ -187,7 +211,7 @@ def patient_update(
                 f"{name.replace('_', ' ')} cannot be changed here.",
                 field=name,
             )
-    details = {name: getattr(patient, name) for name in PATIENT_FIELDS}
+    details = {name: getattr(patient, name) for name in STAFF_FIELDS}
     details.update({name: _cleaned(name, data.get(name)) for name in fields})
     _check_details(details, clinic=patient.preferred_clinic)
     changed = [name for name in fields if details[name] != getattr(patient, name)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
 from needlecare.clinics.models import Clinic
@@ -154,6 +155,11 @@ class PatientEditForm(StaffPatientForm):
         "city",
         "state",
         "postal_code",
+        "preferred_language",
+    )
+    preferred_language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        label="Language for the patient's pages, messages and letters",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

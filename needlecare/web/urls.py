@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from needlecare.web import language
 from needlecare.web.views import (
     accounts,
     my_records,
@@ -18,6 +19,7 @@ urlpatterns = [
     path("check/", public.check, name="check"),
     path("book/", public.book, name="book"),
     path("healthz", public.healthz, name="healthz"),
+    path("language/", language.choose, name="language"),
     # Accounts
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),

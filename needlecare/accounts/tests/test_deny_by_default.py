@@ -25,7 +25,8 @@ PUBLIC = {
     "/admin/login/",
 }
 # Public, but only for POST (GET answers 405).
-PUBLIC_POST_ONLY = {"/accounts/logout/", "/api/screening/evaluate"}
+# (/language/: the language switcher, which keeps the choice in a cookie.)
+PUBLIC_POST_ONLY = {"/accounts/logout/", "/api/screening/evaluate", "/language/"}
 # Public to whoever holds a link we sent (signed, single-purpose, expiring): anyone else gets a
 # page saying the link cannot be used.
 PUBLIC_WITH_TOKEN = {

@@ -135,6 +135,7 @@ PAGES: dict[str, tuple[str, Fill]] = {
     "check": ("public", NONE),
     "book": ("public", NONE),
     "healthz": ("public", NONE),
+    "language": ("public", NONE),  # the switcher: a cookie, and the own patient's record
     "login": ("public", NONE),
     "logout": ("public", NONE),
     "register": ("public", NONE),

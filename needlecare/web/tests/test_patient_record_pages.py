@@ -105,17 +105,27 @@ def test_staff_change_a_patients_details_and_the_change_is_audited(client, pract
             "city": "Sharon",
             "state": "ma",
             "postal_code": "02067",
+            "preferred_language": "pt-br",
         },
     )
     assert response.status_code == 302 and response["Location"] == record(patient)
     patient.refresh_from_db()
     assert (patient.last_name, patient.phone, patient.state) == ("Newname", "781-555-0999", "MA")
+    assert patient.preferred_language == "pt-br"  # staff set it on the record
     [event] = audit_events_for_target("patients.patient", patient.pk).filter(
         action="patient.updated"
     )
     assert event.actor == practice.front_desk
     assert event.data == {
-        "fields": ["last_name", "phone", "street", "city", "state", "postal_code"],
+        "fields": [
+            "last_name",
+            "phone",
+            "street",
+            "city",
+            "state",
+            "postal_code",
+            "preferred_language",
+        ],
         "by_patient": False,
     }
     assert "Newname" in text(client.get(record(patient)))
@@ -130,6 +140,7 @@ def test_a_change_is_refused_with_registrations_checks(client, practice):
         "date_of_birth": patient.date_of_birth.isoformat(),
         "phone": patient.phone,
         "email": patient.email,
+        "preferred_language": "en",
     }
     old = client.post(f"{record(patient)}edit/", base | {"date_of_birth": "1850-01-01"})
     assert old.status_code == 400 and "Check the year of birth." in text(old)

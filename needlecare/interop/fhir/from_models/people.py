@@ -47,7 +47,8 @@ def patient_value(patient: Patient) -> PatientValue:
         phone=patient.phone,
         address=_address(patient),
         clinic_id=patient.preferred_clinic_id,
-        language="en",  # the Patient model keeps no language; the practice writes in English
+        # Django's language code -> BCP-47 (pt-br -> pt-BR).
+        language={"pt-br": "pt-BR"}.get(patient.preferred_language, patient.preferred_language),
         physician_name=physician.name if physician else "",
     )
 

@@ -6,8 +6,8 @@ Where needlecare's fields land:
 - Patient: first/last name -> name[official]; date_of_birth -> birthDate; phone and email ->
   telecom; street, city, state, postal_code -> address; preferred clinic ->
   managingOrganization (Organization/{clinic}); the referring physician -> generalPractitioner
-  (by name only: physicians are not served as resources); the language (the model keeps none,
-  so "en") -> communication[0].language (BCP-47), preferred.
+  (by name only: physicians are not served as resources); the preferred language ->
+  communication[0].language (BCP-47: en, es, pt-BR), preferred.
 - Practitioner (a therapist): the user's full name -> name.text; title (post-nominals) ->
   name.suffix; email -> telecom; each credential (PT licence, dry needling certification, CPR)
   -> qualification: the kind as code (needlecare's credential-kind code system), the number as
@@ -28,7 +28,7 @@ from .common import BCP47, HL7, JSON, LOCAL, coding, compact, concept, day, loca
 
 NUCC = "http://nucc.org/provider-taxonomy"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-LANGUAGES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French"}
+LANGUAGES = {"en": "English", "es": "Spanish", "pt-BR": "Portuguese (Brazil)"}
 
 
 def address(value: Address) -> list[JSON]:

@@ -234,3 +234,13 @@ def test_slots_are_the_booking_availability_for_the_window(chart: Chart, token: 
     wide = f"/Slot?start=ge{first}&start=lt{first + dt.timedelta(days=40)}"
     assert get(wide, token)[0] == 400
     assert get("/Slot", token)[0] == 400
+
+
+def test_the_patients_language_is_their_communication(chart: Chart, token: str) -> None:
+    patient = chart.visit.patient
+    patient.preferred_language = "pt-br"
+    patient.save(update_fields=["preferred_language"])
+    _, resource = get(f"/Patient/{patient.pk}", token)
+    [language] = resource["communication"]
+    assert language["language"]["coding"][0]["code"] == "pt-BR"
+    assert language["preferred"] is True
