@@ -46,7 +46,10 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
+    # Tagged (PDF/UA, WeasyPrint's variant): a structure tree and the document's language
+    # (/Lang, from <html lang>), so screen readers read it in order and in the right language.
+    document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # write_pdf returns the bytes when given no target
     return pdf
 

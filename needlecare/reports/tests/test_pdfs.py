@@ -1,6 +1,9 @@
 """The three documents say what they must, in words a physician or patient can read."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from needlecare.charting.services import adverse_event_record, consent_sign
 from needlecare.outcomes.selectors import measure_progress
@@ -158,3 +161,23 @@ def test_a_letter_page_renders_to_a_real_image(course, visit, tmp_path):
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 5 * 1024
+
+
+def _structure(pdf: bytes) -> tuple[str, bool, bool]:
+    """The document's language, whether it is marked as tagged and has a structure tree."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    marked = bool(root.get("/MarkInfo", {}).get("/Marked"))
+    return str(root.get("/Lang", "")), marked, "/StructTreeRoot" in root
+
+
+def test_every_patient_facing_pdf_is_tagged_with_its_language(visit):
+    screening = visit.schedule.screen(None, "cancer", regions=("neck",))
+    pdfs = {
+        "consent": consent_pdf(visit.consent),
+        "letter": progress_letter(visit),
+        "clearance request": clearance_request_pdf(
+            patient=visit.patient, screening=screening, author=visit.practice.therapist
+        ),
+    }
+    for name, pdf in pdfs.items():
+        assert _structure(pdf) == ("en", True, True), name
