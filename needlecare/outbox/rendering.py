@@ -7,6 +7,8 @@ message no longer applies (a reminder for a visit that moved or was cancelled)."
 import datetime as dt
 from collections.abc import Callable
 
+from django.utils import translation
+
 from needlecare.outbox.channels import Rendered
 from needlecare.outbox.models import Message
 
@@ -46,7 +48,9 @@ def render(message: Message) -> Rendered | None:
         renderer = _RENDERERS[message.kind]
     except KeyError:
         raise LookupError(f"no renderer for messages of kind {message.kind!r}") from None
-    return renderer(message)
+    # English, whatever page sent it; a patient's renderer switches to the patient's language.
+    with translation.override("en"):
+        return renderer(message)
 
 
 def kinds() -> list[str]:

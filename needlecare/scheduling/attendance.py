@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from needlecare.clinics.models import Clinic
 from needlecare.common.errors import Conflict
@@ -151,12 +152,14 @@ def policy_words(clinic: Clinic) -> str | None:
     hours = clinic.late_cancel_hours
     if not hours:
         return None
-    return (
-        f"Cancellation policy: you can cancel or move a visit online until {hours_words(hours)} "
-        f"before it starts. After that, call {clinic.name} at {clinic.phone}; a visit called off "
-        f"within {hours_words(hours)} of its start is recorded as a late cancellation, and a "
-        "visit missed without a call as a no-show."
-    )
+    # In the active language: a patient's messages are written in theirs.
+    window = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    return gettext(
+        "Cancellation policy: you can cancel or move a visit online until %(window)s before it "
+        "starts. After that, call %(clinic)s at %(phone)s; a visit called off within %(window)s "
+        "of its start is recorded as a late cancellation, and a visit missed without a call as a "
+        "no-show."
+    ) % {"window": window, "clinic": clinic.name, "phone": clinic.phone}
 
 
 # --- Check-in, no-show and completion ---------------------------------------------------------

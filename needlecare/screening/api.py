@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Router, Schema, Status
 
 from needlecare.accounts.access import AuthedRequest
@@ -21,6 +22,7 @@ from needlecare.screening.policy import (
     evaluate,
     parse_intake_json,
 )
+from needlecare.screening.wording import policy_text
 
 router = Router(tags=["screening"])
 
@@ -107,12 +109,24 @@ def _out(screening: Screening) -> ScreeningOut:
     response={200: DecisionOut, 400: Message, 429: Message},
     openapi_extra=_BODY,
     summary="Evaluate an intake under the default policy; nothing is stored (public)",
+    description=(
+        "The reasons' messages follow Accept-Language (English, `es`, `pt-BR`); the decision,"
+        " region, condition and effect codes are the same in every language."
+    ),
 )
-def evaluate_intake(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+def evaluate_intake(request: HttpRequest, response: HttpResponse) -> dict[str, Any] | HttpResponse:
     wait = limit_hit(EVALUATIONS_PER_ADDRESS, client_address(request))
     if wait is not None:
         return too_many_json(wait)
-    return evaluate(_intake(request)).to_dict()
+    out = evaluate(_intake(request)).to_dict()
+    # /api/ pages speak English (web/language.py); this answer's words follow the caller's
+    # Accept-Language instead. Only messages change: every code stays as the engine gave it.
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        for reason in out["reasons"]:
+            reason["message"] = policy_text(reason["message"])
+    response.headers["Content-Language"] = language
+    return out
 
 
 @router.post(

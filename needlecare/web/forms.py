@@ -13,6 +13,8 @@ from typing import Any, Generic, TypeVar
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from needlecare.clinics.models import Clinic
 from needlecare.common.errors import DomainError
@@ -59,27 +61,27 @@ class DateInput(forms.DateInput):
 
 
 class PatientDetailsForm(forms.Form):
-    first_name = forms.CharField(max_length=80, label="First name")
-    last_name = forms.CharField(max_length=80, label="Last name")
-    date_of_birth = forms.DateField(widget=DateInput, label="Date of birth")
-    phone = forms.CharField(max_length=20, label="Phone")
-    street = forms.CharField(max_length=200, required=False, label="Street address")
-    city = forms.CharField(max_length=100, required=False)
-    state = forms.CharField(max_length=2, required=False, initial="MA")
-    postal_code = forms.CharField(max_length=10, required=False, label="ZIP code")
+    first_name = forms.CharField(max_length=80, label=_("First name"))
+    last_name = forms.CharField(max_length=80, label=_("Last name"))
+    date_of_birth = forms.DateField(widget=DateInput, label=_("Date of birth"))
+    phone = forms.CharField(max_length=20, label=_("Phone"))
+    street = forms.CharField(max_length=200, required=False, label=_("Street address"))
+    city = forms.CharField(max_length=100, required=False, label=_("City"))
+    state = forms.CharField(max_length=2, required=False, initial="MA", label=_("State"))
+    postal_code = forms.CharField(max_length=10, required=False, label=_("ZIP code"))
     preferred_clinic = forms.ModelChoiceField(
-        queryset=Clinic.objects.order_by("name"), empty_label=None, label="Preferred clinic"
+        queryset=Clinic.objects.order_by("name"), empty_label=None, label=_("Preferred clinic")
     )
-    physician_name = forms.CharField(max_length=150, required=False, label="Referring physician")
-    physician_practice = forms.CharField(max_length=150, required=False, label="Their practice")
-    physician_phone = forms.CharField(max_length=20, required=False, label="Their phone")
-    physician_fax = forms.CharField(max_length=20, required=False, label="Their fax")
-    physician_email = forms.EmailField(required=False, label="Their email")
+    physician_name = forms.CharField(max_length=150, required=False, label=_("Referring physician"))
+    physician_practice = forms.CharField(max_length=150, required=False, label=_("Their practice"))
+    physician_phone = forms.CharField(max_length=20, required=False, label=_("Their phone"))
+    physician_fax = forms.CharField(max_length=20, required=False, label=_("Their fax"))
+    physician_email = forms.EmailField(required=False, label=_("Their email"))
 
     def clean_date_of_birth(self) -> dt.date:
         dob: dt.date = self.cleaned_data["date_of_birth"]
         if dob > dt.date.today():
-            raise forms.ValidationError("A date of birth cannot be in the future.")
+            raise forms.ValidationError(_("A date of birth cannot be in the future."))
         return dob
 
     def clean_state(self) -> str:
@@ -111,17 +113,20 @@ class PatientDetailsForm(forms.Form):
 
 
 class StaffPatientForm(PatientDetailsForm):
-    email = forms.EmailField(required=False, label="Email")
+    email = forms.EmailField(required=False, label=_("Email"))
 
 
 class RegistrationForm(PatientDetailsForm):
-    email = forms.EmailField(label="Email")
+    email = forms.EmailField(label=_("Email"))
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
+        label=_("Password"),
+        # Lazy, so Django's own catalogues put the validators' rules in the page's language.
+        help_text=lazy(password_validators_help_text_html, str)(),
     )
     password_again = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), label="Password again"
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password again"),
     )
 
     field_order = ["email", "password", "password_again"]
@@ -129,15 +134,15 @@ class RegistrationForm(PatientDetailsForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords do not match.")
+            self.add_error("password_again", _("The two passwords do not match."))
         return data
 
 
 class MessagePreferencesForm(forms.Form):
-    by_email = forms.BooleanField(required=False, label="Email me")
-    by_sms = forms.BooleanField(required=False, label="Text my phone")
+    by_email = forms.BooleanField(required=False, label=_("Email me"))
+    by_sms = forms.BooleanField(required=False, label=_("Text my phone"))
     reminders = forms.BooleanField(
-        required=False, label="Remind me of each visit a couple of days before"
+        required=False, label=_("Remind me of each visit a couple of days before")
     )
 
 

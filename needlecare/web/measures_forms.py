@@ -8,6 +8,8 @@ they name.
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from needlecare.outcomes.instruments import INSTRUMENTS, Instrument
 from needlecare.outcomes.instruments.catalogue import PSFS_MIN_ACTIVITIES
@@ -70,7 +72,9 @@ class InstrumentForm(forms.Form):
                     required=False,
                     widget=forms.RadioSelect,
                     label=item.text,
-                    error_messages={"invalid_choice": "Choose one of the answers offered."},
+                    error_messages={
+                        "invalid_choice": gettext_lazy("Choose one of the answers offered.")
+                    },
                 )
 
     def rows(self) -> list[tuple[forms.BoundField | None, forms.BoundField]]:
@@ -88,13 +92,14 @@ class InstrumentForm(forms.Form):
                 name = (data.get(f"label_{item.key}") or "").strip()
                 value = data.get(item.key)
                 if name and value is None and item.key not in self.errors:
-                    self.add_error(item.key, "Rate this activity from 0 to 10.")
+                    self.add_error(item.key, _("Rate this activity from 0 to 10."))
                 if value is not None and not name:
-                    self.add_error(f"label_{item.key}", "Name the activity you rated.")
+                    self.add_error(f"label_{item.key}", _("Name the activity you rated."))
                 named += bool(name)
             if named < PSFS_MIN_ACTIVITIES and not self.errors:
                 raise forms.ValidationError(
-                    f"Name and rate at least {PSFS_MIN_ACTIVITIES} activities."
+                    _("Name and rate at least %(count)s activities.")
+                    % {"count": PSFS_MIN_ACTIVITIES}
                 )
         return data
 

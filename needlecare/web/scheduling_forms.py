@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from needlecare.clinics.models import Clinic
 from needlecare.scheduling.availability import Slot
@@ -37,7 +38,7 @@ class ChosenSlot:
 
 class SlotField(forms.Field):
     widget = forms.HiddenInput
-    default_error_messages = {"invalid": "Choose one of the times offered."}
+    default_error_messages = {"invalid": gettext_lazy("Choose one of the times offered.")}
 
     def to_python(self, value: Any) -> ChosenSlot | None:
         text = str(value or "").strip()
@@ -64,10 +65,10 @@ class ClinicStepForm(forms.Form):
         to_field_name="slug",
         empty_label=None,
         widget=forms.RadioSelect,
-        label="Which clinic would you like to visit?",
+        label=gettext_lazy("Which clinic would you like to visit?"),
         error_messages={
-            "required": "Choose a clinic.",
-            "invalid_choice": "Choose one of our clinics.",
+            "required": gettext_lazy("Choose a clinic."),
+            "invalid_choice": gettext_lazy("Choose one of our clinics."),
         },
     )
 
@@ -78,10 +79,12 @@ class TypeStepForm(forms.Form):
         to_field_name="code",
         empty_label=None,
         widget=forms.RadioSelect,
-        label="What would you like to book?",
+        label=gettext_lazy("What would you like to book?"),
         error_messages={
-            "required": "Choose what you would like to book.",
-            "invalid_choice": "That appointment cannot be booked here; choose one of the list.",
+            "required": gettext_lazy("Choose what you would like to book."),
+            "invalid_choice": gettext_lazy(
+                "That appointment cannot be booked here; choose one of the list."
+            ),
         },
     )
 
@@ -95,18 +98,20 @@ class TypeStepForm(forms.Form):
 class TimesStepForm(forms.Form):
     """Whose times, from which day, and (for dry needling) the areas to be treated."""
 
-    therapist = forms.ChoiceField(label="Therapist", required=False)
+    therapist = forms.ChoiceField(label=gettext_lazy("Therapist"), required=False)
     week = forms.DateField(
         widget=DateInput,
         required=False,
-        label="Show a week of free times from",
-        error_messages={"invalid": "Enter a date, for example 2026-05-04."},
+        label=gettext_lazy("Show a week of free times from"),
+        error_messages={"invalid": gettext_lazy("Enter a date, for example 2026-05-04.")},
     )
     regions = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Areas to be treated",
-        help_text="Only the areas the current safety screening clears for dry needling are listed.",
+        label=gettext_lazy("Areas to be treated"),
+        help_text=gettext_lazy(
+            "Only the areas the current safety screening clears for dry needling are listed."
+        ),
         error_messages={"invalid_choice": NOT_CLEARED},
     )
 
@@ -122,7 +127,7 @@ class TimesStepForm(forms.Form):
         self.today = today
         therapist = self.fields["therapist"]
         assert isinstance(therapist, forms.ChoiceField)
-        therapist.choices = [(ANYONE, "Anyone available")] + [
+        therapist.choices = [(ANYONE, gettext("Anyone available"))] + [
             (str(pk), name) for pk, name in therapists
         ]
         self.fields["week"].initial = today
@@ -144,18 +149,20 @@ class TimesStepForm(forms.Form):
         if week is None or week < self.today:
             return self.today
         if week > self.today + BOOKING_HORIZON:
-            raise forms.ValidationError("We book up to a year ahead; choose an earlier day.")
+            raise forms.ValidationError(
+                gettext("We book up to a year ahead; choose an earlier day.")
+            )
         return week
 
     def clean_regions(self) -> list[str]:
         regions = list(self.cleaned_data.get("regions") or [])
         if not regions:
-            raise forms.ValidationError("Choose at least one area to be treated.")
+            raise forms.ValidationError(gettext("Choose at least one area to be treated."))
         return regions
 
 
 class SlotStepForm(forms.Form):
-    slot = SlotField(error_messages={"required": "Choose one of the times offered."})
+    slot = SlotField(error_messages={"required": gettext_lazy("Choose one of the times offered.")})
 
 
 class ConfirmForm(forms.Form):
@@ -166,8 +173,8 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason for cancelling",
-        error_messages={"required": "Give a reason for the cancellation."},
+        label=gettext_lazy("Reason for cancelling"),
+        error_messages={"required": gettext_lazy("Give a reason for the cancellation.")},
     )
 
 
@@ -203,7 +210,7 @@ class StaffCancelForm(CancelForm):
 
 
 class MoveForm(forms.Form):
-    slot = SlotField(error_messages={"required": "Choose a new time."})
+    slot = SlotField(error_messages={"required": gettext_lazy("Choose a new time.")})
 
 
 class TransitionForm(forms.Form):
@@ -213,22 +220,22 @@ class TransitionForm(forms.Form):
 
 class TypeAtClinicField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} at {obj.clinic.name}"
+        return gettext("%(name)s at %(clinic)s") % {"name": obj.name, "clinic": obj.clinic.name}
 
 
 class WaitlistForm(forms.Form):
     type = TypeAtClinicField(
         queryset=AppointmentType.objects.none(),
         empty_label=None,
-        label="Appointment and clinic",
-        error_messages={"invalid_choice": "Choose one of the appointments listed."},
+        label=gettext_lazy("Appointment and clinic"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the appointments listed.")},
     )
-    first_day = forms.DateField(widget=DateInput, label="From")
-    last_day = forms.DateField(widget=DateInput, label="Until")
+    first_day = forms.DateField(widget=DateInput, label=gettext_lazy("From"))
+    last_day = forms.DateField(widget=DateInput, label=gettext_lazy("Until"))
     regions = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Areas to be treated (for dry needling)",
+        label=gettext_lazy("Areas to be treated (for dry needling)"),
         error_messages={"invalid_choice": NOT_CLEARED},
     )
 
@@ -260,7 +267,7 @@ class WaitlistForm(forms.Form):
     def clean_first_day(self) -> dt.date:
         first: dt.date = self.cleaned_data["first_day"]
         if first < self.today:
-            raise forms.ValidationError("Choose today or a later day.")
+            raise forms.ValidationError(gettext("Choose today or a later day."))
         return first
 
     def clean(self) -> dict[str, Any]:
@@ -268,7 +275,7 @@ class WaitlistForm(forms.Form):
         first, last = data.get("first_day"), data.get("last_day")
         if first and last:
             if last < first:
-                self.add_error("last_day", "The last day must come after the first.")
+                self.add_error("last_day", gettext("The last day must come after the first."))
             elif last - first > WAITLIST_LONGEST:
-                self.add_error("last_day", "Wait for at most 90 days at a time.")
+                self.add_error("last_day", gettext("Wait for at most 90 days at a time."))
         return data

@@ -2,29 +2,32 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import CONDITION_INFO, REGION_LABELS, Decision, Reason
+from needlecare.screening.wording import policy_text
 
 HEADLINES = {
-    "eligible": "Dry needling can be offered here",
-    "proceed_with_precautions": "Dry needling can be offered here, with extra care",
-    "physician_clearance_required": "Your physician's recommendation is needed first",
-    "contraindicated": "Dry needling cannot be offered here",
+    "eligible": gettext_lazy("Dry needling can be offered here"),
+    "proceed_with_precautions": gettext_lazy("Dry needling can be offered here, with extra care"),
+    "physician_clearance_required": gettext_lazy("Your physician's recommendation is needed first"),
+    "contraindicated": gettext_lazy("Dry needling cannot be offered here"),
 }
 
 NEXT_STEPS = {
-    "eligible": "You can book a visit with a therapist certified in dry needling.",
-    "proceed_with_precautions": (
+    "eligible": gettext_lazy("You can book a visit with a therapist certified in dry needling."),
+    "proceed_with_precautions": gettext_lazy(
         "You can book. Your therapist will go over the points below with you before treatment "
         "and adjust the needles, depth or positions to keep you safe."
     ),
-    "physician_clearance_required": (
+    "physician_clearance_required": gettext_lazy(
         "Ask your physician whether dry needling is appropriate for you. If they agree, ask "
         "for a short letter recommending it, naming the condition below, and bring it to the "
         "clinic or have it faxed. The front desk will add it to your record and you can then "
         "book."
     ),
-    "contraindicated": (
+    "contraindicated": gettext_lazy(
         "For your safety this area cannot be needled. Call the clinic: your therapist can "
         "suggest other treatments, such as manual therapy and exercise. If the reason is "
         "temporary (a rash, a wound, a spray tan), you can screen again once it has cleared."
@@ -75,12 +78,16 @@ def explain(screening: Screening) -> list[dict[str, Any]]:
     return [
         {
             "region": region,
-            "label": REGION_LABELS[region],
+            "label": policy_text(REGION_LABELS[region]),
             "decision": verdict,
             "decision_label": DECISION_LABELS[verdict],
             "headline": HEADLINES[verdict],
             "next_steps": NEXT_STEPS[verdict],
             "reasons": [r for r in decision.reasons_for(region) if r not in shared],
+            # What the patient reads: each reason's message in the page's language.
+            "messages": [
+                policy_text(r.message) for r in decision.reasons_for(region) if r not in shared
+            ],
             "clinical": [clinical(r, screening) for r in decision.reasons_for(region)],
         }
         for region, verdict in decision.regions.items()

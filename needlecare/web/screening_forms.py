@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from needlecare.screening.indications import INDICATIONS
 from needlecare.screening.policy import (
@@ -18,8 +20,11 @@ from needlecare.screening.policy import (
     Rule,
     parse_intake,
 )
+from needlecare.screening.wording import policy_text, policy_text_lazy
 
-REGION_CHOICES = [(code, REGION_LABELS[code]) for code in REGIONS]
+# Labels follow the page's language (staff pages are English); the codes never change.
+REGION_CHOICES = [(code, policy_text_lazy(REGION_LABELS[code])) for code in REGIONS]
+INDICATION_CHOICES = [(code, policy_text_lazy(label)) for code, label in INDICATIONS]
 EFFECT_LABELS = {
     "contraindicated": "Not suitable (contraindicated)",
     "physician_clearance_required": "Needs a physician's recommendation first",
@@ -27,8 +32,15 @@ EFFECT_LABELS = {
 }
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-UNANSWERED = "Answer yes or no."
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+UNANSWERED = gettext_lazy("Answer yes or no.")
+
+
+def _where_label_now(label: str) -> str:
+    return gettext("Where is it? (%(condition)s)") % {"condition": policy_text(label).lower()}
+
+
+_where_label = lazy(_where_label_now, str)
 
 
 def _yes(value: str) -> bool:
@@ -42,25 +54,33 @@ class IntakeForm(forms.Form):
     regions = forms.MultipleChoiceField(
         choices=REGION_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        label="Which areas would you like treated?",
-        error_messages={"required": "Choose at least one area you would like treated."},
+        label=gettext_lazy("Which areas would you like treated?"),
+        error_messages={
+            "required": gettext_lazy("Choose at least one area you would like treated.")
+        },
     )
     indications = forms.MultipleChoiceField(
-        choices=INDICATIONS,
+        choices=INDICATION_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="What is the problem? (choose all that apply)",
+        label=gettext_lazy("What is the problem? (choose all that apply)"),
     )
     confirm = forms.BooleanField(
-        label="My answers are complete and true to the best of my knowledge, and I will tell "
-        "the clinic if anything changes.",
-        error_messages={"required": "Please confirm your answers before you continue."},
+        label=gettext_lazy(
+            "My answers are complete and true to the best of my knowledge, and I will tell "
+            "the clinic if anything changes."
+        ),
+        error_messages={
+            "required": gettext_lazy("Please confirm your answers before you continue.")
+        },
     )
 
     implant_electronic = forms.BooleanField(
         required=False,
-        label="If you have an implant: is it an electronic device, such as a pacemaker, "
-        "defibrillator, nerve stimulator or pump?",
+        label=gettext_lazy(
+            "If you have an implant: is it an electronic device, such as a pacemaker, "
+            "defibrillator, nerve stimulator or pump?"
+        ),
     )
 
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
@@ -79,7 +99,7 @@ class IntakeForm(forms.Form):
                 coerce=_yes,
                 empty_value=None,
                 widget=forms.RadioSelect,
-                label=info.question,
+                label=policy_text_lazy(info.question),
                 error_messages={"required": UNANSWERED},
             )
             if info.where_present:
@@ -87,9 +107,11 @@ class IntakeForm(forms.Form):
                     choices=REGION_CHOICES,
                     widget=forms.CheckboxSelectMultiple,
                     required=False,
-                    label=f"Where is it? ({info.label.lower()})",
-                    help_text="Leave empty if you are not sure; we will then treat it as "
-                    "possibly anywhere.",
+                    label=_where_label(info.label),
+                    help_text=gettext_lazy(
+                        "Leave empty if you are not sure; we will then treat it as "
+                        "possibly anywhere."
+                    ),
                 )
         # The confirmation comes last, as on the page (the error summary follows this order).
         self.fields["confirm"] = self.fields.pop("confirm")
@@ -98,7 +120,7 @@ class IntakeForm(forms.Form):
         """The questions by group, each with its 'where?' field when it has one."""
         return [
             {
-                "title": title,
+                "title": policy_text(title),
                 "questions": [
                     {
                         "field": self[f"has_{code}"],
@@ -122,7 +144,7 @@ class IntakeForm(forms.Form):
             if where and data.get(f"has_{info.code}") is False:
                 self.add_error(
                     f"has_{info.code}",
-                    "You chose where you have this; answer yes, or clear those areas.",
+                    gettext("You chose where you have this; answer yes, or clear those areas."),
                 )
         return data
 

@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from needlecare.accounts.access import AuthedRequest
 from needlecare.clinics.models import Clinic
@@ -30,6 +31,7 @@ from needlecare.scheduling.services import appointment_book
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import REGION_LABELS
 from needlecare.screening.selectors import screening_current
+from needlecare.web.booking_wording import worded
 from needlecare.web.forms import attempt
 from needlecare.web.scheduling_forms import (
     ClinicStepForm,
@@ -47,10 +49,10 @@ from needlecare.web.views._course_step import course_step, slot_value_of
 CHANGEABLE = (Status.REQUESTED, Status.CONFIRMED)
 WEEK = dt.timedelta(days=7)
 DECISION_WORDS = {
-    "contraindicated": "cannot be needled",
-    "physician_clearance_required": "needs a physician's clearance first",
+    "contraindicated": gettext_lazy("cannot be needled"),
+    "physician_clearance_required": gettext_lazy("needs a physician's clearance first"),
 }
-NOT_OFFERED = "Choose one of the times offered."
+NOT_OFFERED = gettext_lazy("Choose one of the times offered.")
 CLEARANCE = "physician_clearance_required"
 
 
@@ -90,7 +92,7 @@ def group_slots(
         local = slot.start.astimezone(zone)
         by_therapist = days.setdefault(local.date(), {})
         row = by_therapist.setdefault(
-            slot.therapist_id, TherapistTimes(names.get(slot.therapist_id, "A therapist"))
+            slot.therapist_id, TherapistTimes(names.get(slot.therapist_id, gettext("A therapist")))
         )
         value = slot_value(slot)
         row.times.append(TimeChoice(local, value, href(value) if href else ""))
@@ -143,7 +145,15 @@ def check_offered(form: forms.Form, therapist_ids: Container[int]) -> None:
 def when_words(appointment: Appointment) -> str:
     """When an appointment starts, in its clinic's time: "Monday, May 4 at 9:30 AM"."""
     when = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic))
-    return f"{when:%A, %B %-d at %-I:%M %p}"
+    return when_text(when)
+
+
+def when_text(when: dt.datetime) -> str:
+    """A local time in the page's language: "Monday, May 4 at 9:30 AM"."""
+    return gettext("%(day)s at %(time)s") % {
+        "day": dateformat.format(when, gettext("l, F j")),
+        "time": dateformat.format(when, gettext("g:i A")),
+    }
 
 
 def cleared_regions(screening: Screening | None) -> list[str]:
@@ -156,7 +166,7 @@ def not_cleared_regions(screening: Screening | None) -> list[tuple[str, str]]:
     if screening is None:
         return []
     return [
-        (REGION_LABELS[r], DECISION_WORDS.get(d, "is not cleared"))
+        (REGION_LABELS[r], str(DECISION_WORDS.get(d, gettext("is not cleared"))))
         for r, d in screening.decision.not_cleared().items()
     ]
 
@@ -196,7 +206,7 @@ def _choose_clinic(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRespo
     if not form.is_valid():
         return show(request, wizard, "clinic", {"clinic_form": form}, invalid=form.is_bound)
     clinic = form.cleaned_data["clinic"]
-    return replace(wizard, clinic=clinic, summary=wizard.noted("Clinic", clinic.name, "?"))
+    return replace(wizard, clinic=clinic, summary=wizard.noted(gettext("Clinic"), clinic.name, "?"))
 
 
 def _choose_type(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpResponse:
@@ -208,7 +218,7 @@ def _choose_type(request: AuthedRequest, wizard: Wizard) -> Wizard | HttpRespons
         page = {"type_form": form, "types_available": types.exists()}
         return show(request, wizard, "type", page, invalid=form.is_bound)
     kind = form.cleaned_data["type"]
-    summary = wizard.noted("Appointment", str(kind), wizard.query())
+    summary = wizard.noted(gettext("Appointment"), str(kind), wizard.query())
     return replace(wizard, kind=kind, summary=summary)
 
 
@@ -282,19 +292,21 @@ def _confirm(request: AuthedRequest, wizard: Wizard) -> HttpResponse:
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     outcome = attempt(
         form,
-        lambda: appointment_book(
-            patient=wizard.patient,
-            clinic=clinic,
-            type=kind,
-            therapist=therapist,
-            starts_at=chosen.start,
-            planned_regions=wizard.regions,
-            booked_by=request.user,
+        worded(
+            lambda: appointment_book(
+                patient=wizard.patient,
+                clinic=clinic,
+                type=kind,
+                therapist=therapist,
+                starts_at=chosen.start,
+                planned_regions=wizard.regions,
+                booked_by=request.user,
+            )
         ),
     )
     if outcome.value is not None:
         return _booked(request, outcome.value, staff=wizard.staff)
-    summary = wizard.noted("Therapist", therapist.user.full_name, wizard.query())
+    summary = wizard.noted(gettext("Therapist"), therapist.user.full_name, wizard.query())
     page = {
         "type": kind,
         "therapist": therapist,

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from needlecare.accounts.access import AuthedRequest
@@ -83,7 +84,12 @@ def show(
         "staff": wizard.staff,
         "clinic": wizard.clinic,
         "summary": list(wizard.summary),
-        "steps": ("Patient" if wizard.staff else "Clinic", "Appointment", "Time", "Confirm"),
+        "steps": (
+            "Patient" if wizard.staff else gettext("Clinic"),
+            gettext("Appointment"),
+            gettext("Time"),
+            gettext("Confirm"),
+        ),
         "stage": stage,
         "step_index": STEP_INDEX[stage],
         "hidden": [(k, params[k]) for k in ("patient", "clinic", "type") if k in params],

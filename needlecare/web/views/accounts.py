@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow, public
@@ -58,6 +59,11 @@ class ThrottledLoginView(auth_views.LoginView):
         if wait is not None:
             return too_many_page(request, wait)
         return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class: Any = None) -> AuthenticationForm:
+        form: AuthenticationForm = super().get_form(form_class)
+        form.fields["username"].label = _("Email")  # the model's word is not translated
+        return form
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -247,7 +253,7 @@ def register_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespo
         and user_registration_confirm(user=user, token=token)
     ):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Your account is ready.")
+        messages.success(request, _("Welcome. Your account is ready."))
         return redirect("patient-home")
     valid = user is not None and registration_awaiting(user)
     status = 200 if valid and request.method == "GET" else 400

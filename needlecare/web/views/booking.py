@@ -10,9 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
+from needlecare.clinics.models import Therapist
 from needlecare.clinics.selectors import clinic_therapists
 from needlecare.common.time import clinic_today, clinic_zone
 from needlecare.patients.access import access_own_patient
@@ -20,7 +22,8 @@ from needlecare.scheduling import attendance
 from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_reschedule
-from needlecare.web.forms import attempt
+from needlecare.web.booking_wording import worded
+from needlecare.web.forms import Outcome, attempt
 from needlecare.web.scheduling_forms import MoveForm
 from needlecare.web.views._booking_steps import (
     CHANGEABLE,
@@ -57,19 +60,13 @@ def move_page(
     # Any of the clinic's therapists when the front desk moves it, else the same one as before.
     offered = set(therapists) if any_therapist else set(therapists) & {appointment.therapist_id}
     check_offered(form, offered)
-    outcome = attempt(
-        form,
-        lambda: appointment_reschedule(
-            appointment=appointment,
-            starts_at=form.cleaned_data["slot"].start,
-            therapist=therapists[form.cleaned_data["slot"].therapist_id],
-            by=request.user,
-        ),
-    )
+    outcome = _reschedule(request, appointment, form, therapists)
     if outcome.value is not None:
         moved = outcome.value
         messages.success(
-            request, f"Moved to {when_words(moved)} with {moved.therapist.user.full_name}."
+            request,
+            gettext("Moved to %(when)s with %(therapist)s.")
+            % {"when": when_words(moved), "therapist": moved.therapist.user.full_name},
         )
         return redirect(done)
     # Started, or (for its patient) inside the late-cancellation window: said, no times offered.
@@ -100,6 +97,26 @@ def move_page(
         )
     with timezone.override(clinic_zone(clinic)):
         return render(request, "booking/move.html", context, status=outcome.status)
+
+
+def _reschedule(
+    request: AuthedRequest,
+    appointment: Appointment,
+    form: MoveForm,
+    therapists: dict[int, Therapist],
+) -> Outcome[Appointment]:
+    """The move to the time chosen, if the form holds one; its refusal put on the form."""
+    return attempt(
+        form,
+        worded(
+            lambda: appointment_reschedule(
+                appointment=appointment,
+                starts_at=form.cleaned_data["slot"].start,
+                therapist=therapists[form.cleaned_data["slot"].therapist_id],
+                by=request.user,
+            )
+        ),
+    )
 
 
 def _first_day(request: AuthedRequest, appointment: Appointment, today: dt.date) -> dt.date:

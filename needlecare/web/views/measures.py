@@ -16,6 +16,9 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from needlecare.accounts.access import CLINICAL, AuthedRequest, allow
 from needlecare.accounts.models import Role
@@ -82,10 +85,13 @@ def progress(patient: Patient) -> list[Chart]:
             statement = progress_statement(measure.instrument, first.value, last.value)
         else:
             day = points[0][0]
-            statement = (
-                f"{instrument.name}: one score so far, {_shown(instrument, first.value)} on "
-                f"{day:%B} {day.day}, {day.year}; no change to report yet."
-            )
+            statement = _(
+                "%(name)s: one score so far, %(score)s on %(day)s; no change to report yet."
+            ) % {
+                "name": instrument.name,
+                "score": _shown(instrument, first.value),
+                "day": date_format(day, pgettext("date format", "F j, Y")),
+            }
         svg = progress_chart_svg(
             instrument_code=measure.instrument, points=points, sessions=sessions
         )
@@ -126,7 +132,11 @@ def _instrument_page(
         if staff:
             messages.success(request, f"{instrument.name}: {shown}{band} is recorded.")
             return redirect("staff-measures", patient_id=patient.pk)
-        messages.success(request, f"Thank you. Your {instrument.name} score is {shown}{band}.")
+        messages.success(
+            request,
+            _("Thank you. Your %(name)s score is %(score)s.")
+            % {"name": instrument.name, "score": f"{shown}{band}"},
+        )
         return redirect("my-measures")
     context = {"patient": patient, "instrument": instrument, "form": form, "staff": staff}
     return render(request, "measures/instrument.html", context, status=outcome.status)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from needlecare.accounts.access import AuthedRequest, allow
 from needlecare.accounts.models import Role
@@ -35,7 +36,7 @@ def message_preferences(request: AuthedRequest) -> HttpResponse:
         ),
     )
     if outcome.done:
-        messages.success(request, "Your choices are saved.")
+        messages.success(request, _("Your choices are saved."))
         return redirect("my-messages")
     context = {"patient": patient, "form": form}
     return render(request, "patient/messages.html", context, status=outcome.status)
@@ -55,7 +56,7 @@ def my_details(request: AuthedRequest) -> HttpResponse:
         ),
     )
     if outcome.done:
-        messages.success(request, "Your details are saved.")
+        messages.success(request, _("Your details are saved."))
         return redirect("patient-home")
     context = {"patient": patient, "form": form}
     return render(request, "record/my_details.html", context, status=outcome.status)

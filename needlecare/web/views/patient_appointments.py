@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import AuthedRequest, allow
@@ -32,9 +33,10 @@ from needlecare.scheduling.services import (
     waitlist_offer_decline,
 )
 from needlecare.screening.selectors import screening_current
+from needlecare.web.booking_wording import patient_words, worded
 from needlecare.web.forms import add_domain_error, attempt
 from needlecare.web.scheduling_forms import CancelForm, ConfirmForm, WaitlistForm
-from needlecare.web.views._booking_steps import CHANGEABLE
+from needlecare.web.views._booking_steps import CHANGEABLE, when_text
 
 UPCOMING = (Status.REQUESTED, Status.CONFIRMED, Status.CHECKED_IN)
 
@@ -167,12 +169,14 @@ def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     form = cancel_form(appointment, request.POST)
     outcome = attempt(
         form,
-        lambda: appointment_cancel(
-            appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+        worded(
+            lambda: appointment_cancel(
+                appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+            )
         ),
     )
     if outcome.done:
-        messages.success(request, "Your appointment is cancelled.")
+        messages.success(request, gettext("Your appointment is cancelled."))
         return redirect("my-appointments")
     return _appointments_page(
         request,
@@ -191,13 +195,14 @@ def offer_accept(request: AuthedRequest, offer_id: int) -> HttpResponse:
     try:
         appointment = waitlist_offer_accept(offer=offer, by=request.user)
     except DomainError as exc:
+        exc.message = patient_words(exc.message)
         form = ConfirmForm({})
         add_domain_error(form, exc)
         return _appointments_page(
             request, patient, forms={"offer": form}, form_for=offer.pk, status=exc.status
         )
     when = timezone.localtime(appointment.starts_at, clinic_zone(appointment.clinic))
-    messages.success(request, f"Booked: {when:%A, %B %-d at %-I:%M %p}.")
+    messages.success(request, gettext("Booked: %(when)s.") % {"when": when_text(when)})
     return redirect("my-appointments")
 
 
@@ -209,12 +214,13 @@ def offer_decline(request: AuthedRequest, offer_id: int) -> HttpResponse:
     try:
         waitlist_offer_decline(offer=offer, by=request.user)
     except DomainError as exc:
+        exc.message = patient_words(exc.message)
         form = ConfirmForm({})
         add_domain_error(form, exc)
         return _appointments_page(
             request, patient, forms={"offer": form}, form_for=offer.pk, status=exc.status
         )
-    messages.success(request, "Offer declined; you are still on the waitlist.")
+    messages.success(request, gettext("Offer declined; you are still on the waitlist."))
     return redirect("my-appointments")
 
 
@@ -238,10 +244,10 @@ def waitlist(request: AuthedRequest) -> HttpResponse:
             by=request.user,
         )
 
-    outcome = attempt(form, join)
+    outcome = attempt(form, worded(join))
     if outcome.done:
         messages.success(
-            request, "You are on the waitlist. We will offer you a time if one comes free."
+            request, gettext("You are on the waitlist. We will offer you a time if one comes free.")
         )
         return redirect("my-appointments")
     return _appointments_page(request, patient, forms={"waitlist": form}, status=outcome.status)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
@@ -24,6 +25,7 @@ from needlecare.screening.access import access_clearance, access_screening
 from needlecare.screening.letters import SIGNATURES
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import CONDITION_INFO, CONDITIONS, REGION_LABELS
+from needlecare.screening.wording import policy_text
 from needlecare.web.forms import attempt
 from needlecare.web.screening_explain import DECISION_LABELS, clinical, explain, shared_reasons
 from needlecare.web.screening_forms import (
@@ -72,6 +74,7 @@ def _result_context(screening: Screening) -> dict[str, Any]:
         "screening": screening,
         "regions": explain(screening),
         "shared": shared_reasons(decision),
+        "shared_messages": [policy_text(r.message) for r in shared_reasons(decision)],
         "current": selectors.screening_is_current(screening),
         "clinic": screening.clinic,
         "any_cleared": bool(decision.cleared_regions()),
@@ -94,14 +97,17 @@ def confirm(request: AuthedRequest, screening_id: int) -> HttpResponse:
     screening = access_screening(request.user, screening_id, roles=(Role.PATIENT,))
     if not selectors.screening_is_current(screening):
         messages.error(
-            request, "This screening is no longer current; please answer the questions again."
+            request,
+            gettext("This screening is no longer current; please answer the questions again."),
         )
         return redirect("screening")
     services.screening_confirm(screening=screening, by=request.user)
     if visit_today(screening.patient):
-        messages.success(request, "Thank you. Your answers are confirmed for today's visit.")
+        messages.success(
+            request, gettext("Thank you. Your answers are confirmed for today's visit.")
+        )
     else:
-        messages.success(request, "Thank you: we have noted that nothing has changed.")
+        messages.success(request, gettext("Thank you: we have noted that nothing has changed."))
     return redirect("screening-result", screening_id=screening.pk)
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from needlecare.accounts.access import ANY_SIGNED_IN, AuthedRequest, allow
 from needlecare.accounts.middleware import OPEN_BEFORE_SECOND_STEP
@@ -57,7 +58,7 @@ def enrol(request: AuthedRequest) -> HttpResponse:
         if codes is not None:
             shown = {"codes": codes, "next": _next(request)}
             return render(request, "accounts/two_factor_codes.html", shown)
-        error = "That code did not match. Enter the 6-digit code your app shows now."
+        error = _("That code did not match. Enter the 6-digit code your app shows now.")
     device = device_pending(user=user)
     uri = provisioning_uri(device)
     qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff")
@@ -90,6 +91,6 @@ def verify(request: AuthedRequest) -> HttpResponse:
         wait = second_step_wait(user=user)
         if wait is not None:
             return too_many_page(request, wait)
-        error = "That code did not work. Enter the code your app shows now, or a recovery code."
+        error = _("That code did not work. Enter the code your app shows now, or a recovery code.")
     context = {"error": error, "next": _next(request), "left": recovery_codes_left(user=user)}
     return render(request, "accounts/two_factor_verify.html", context, status=400 if error else 200)
