@@ -2,6 +2,7 @@
 screening re-check for dry needling), and waitlist offers."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from needlecare.interop.selectors import appointment_calendar, appointment_sequences
 from needlecare.outbox.channels import Attachment, Rendered
@@ -13,7 +14,7 @@ from needlecare.scheduling.links import VISIT_SCREENING, WAITLIST_ACCEPT
 from needlecare.scheduling.models import CALLED_OFF, Appointment, Status, WaitlistOffer
 from needlecare.scheduling.series_reads import appointment_needs_reconfirmation
 from needlecare.scheduling.services import notices
-from needlecare.web.mail.layout import Letter, absolute, when, written
+from needlecare.web.mail.layout import Letter, absolute, in_language, when, written
 
 UPCOMING = (Status.REQUESTED, Status.CONFIRMED)
 
@@ -52,19 +53,29 @@ def _calendar_file(appointment: Appointment, sequence: int | None) -> tuple[Atta
 
 
 def _visit_line(appointment: Appointment) -> str:
-    therapist = appointment.therapist.user.full_name
-    return (
-        f"{appointment.type.name} with {therapist} at {appointment.clinic.name}, "
-        f"{when(appointment.starts_at, appointment.clinic)} "
-        f"({appointment.type.duration_minutes} minutes)."
-    )
+    return gettext("%(type)s with %(therapist)s at %(clinic)s, %(when)s (%(minutes)s minutes).") % {
+        "type": appointment.type.name,
+        "therapist": appointment.therapist.user.full_name,
+        "clinic": appointment.clinic.name,
+        "when": when(appointment.starts_at, appointment.clinic),
+        "minutes": appointment.type.duration_minutes,
+    }
 
 
 def _change_line(appointment: Appointment) -> str:
-    return (
-        f"To change or cancel, use your appointments page or call {appointment.clinic.name} "
-        f"at {appointment.clinic.phone}."
-    )
+    return gettext(
+        "To change or cancel, use your appointments page or call %(clinic)s at %(phone)s."
+    ) % {"clinic": appointment.clinic.name, "phone": appointment.clinic.phone}
+
+
+def _hello(name: str) -> str:
+    return gettext("Hello %(name)s,") % {"name": name}
+
+
+def _book_again(clinic: str, phone: str) -> str:
+    return gettext(
+        "To book another time, use the booking page or call %(clinic)s at %(phone)s."
+    ) % {"clinic": clinic, "phone": phone}
 
 
 def _policy(appointment: Appointment) -> tuple[str, ...]:
@@ -79,29 +90,32 @@ def _booked(message: Message, *, confirmed: bool) -> Rendered | None:
         return None
     requested = appointment.status == Status.REQUESTED and not confirmed
     clinic = appointment.clinic
-    letter = Letter(
-        subject=(
-            f"We have your request for {when(appointment.starts_at, clinic)}"
-            if requested
-            else f"Your appointment at {clinic.name} on {when(appointment.starts_at, clinic)}"
-        ),
-        greeting=f"Hello {appointment.patient.first_name},",
-        paragraphs=(
-            (
-                "We have your request and will confirm it shortly:"
+    with in_language(appointment.patient):
+        at = when(appointment.starts_at, clinic)
+        letter = Letter(
+            subject=(
+                gettext("We have your request for %(when)s") % {"when": at}
                 if requested
-                else "You are booked:"
+                else gettext("Your appointment at %(clinic)s on %(when)s")
+                % {"clinic": clinic.name, "when": at}
             ),
-            _visit_line(appointment),
-            "The calendar file attached adds it to your calendar, with a reminder.",
-            _change_line(appointment),
-            *_policy(appointment),
-        ),
-        clinic=clinic,
-        actions=(("Your appointments", absolute("my-appointments")),),
-        attachments=_calendar_file(appointment, sequence),
-    )
-    return written(letter)
+            greeting=_hello(appointment.patient.first_name),
+            paragraphs=(
+                (
+                    gettext("We have your request and will confirm it shortly:")
+                    if requested
+                    else gettext("You are booked:")
+                ),
+                _visit_line(appointment),
+                gettext("The calendar file attached adds it to your calendar, with a reminder."),
+                _change_line(appointment),
+                *_policy(appointment),
+            ),
+            clinic=clinic,
+            actions=((gettext("Your appointments"), absolute("my-appointments")),),
+            attachments=_calendar_file(appointment, sequence),
+        )
+        return written(letter)
 
 
 @renders(notices.BOOKED, prefetch=_prefetch)
@@ -120,21 +134,23 @@ def moved(message: Message) -> Rendered | None:
     if appointment is None or appointment.status not in UPCOMING:
         return None
     clinic = appointment.clinic
-    letter = Letter(
-        subject=f"Your appointment has moved to {when(appointment.starts_at, clinic)}",
-        greeting=f"Hello {appointment.patient.first_name},",
-        paragraphs=(
-            "Your appointment has moved. It is now:",
-            _visit_line(appointment),
-            "The calendar file attached replaces the earlier one in your calendar.",
-            _change_line(appointment),
-            *_policy(appointment),
-        ),
-        clinic=clinic,
-        actions=(("Your appointments", absolute("my-appointments")),),
-        attachments=_calendar_file(appointment, sequence),
-    )
-    return written(letter)
+    with in_language(appointment.patient):
+        letter = Letter(
+            subject=gettext("Your appointment has moved to %(when)s")
+            % {"when": when(appointment.starts_at, clinic)},
+            greeting=_hello(appointment.patient.first_name),
+            paragraphs=(
+                gettext("Your appointment has moved. It is now:"),
+                _visit_line(appointment),
+                gettext("The calendar file attached replaces the earlier one in your calendar."),
+                _change_line(appointment),
+                *_policy(appointment),
+            ),
+            clinic=clinic,
+            actions=((gettext("Your appointments"), absolute("my-appointments")),),
+            attachments=_calendar_file(appointment, sequence),
+        )
+        return written(letter)
 
 
 @renders(notices.CANCELLED, prefetch=_prefetch)
@@ -143,18 +159,20 @@ def cancelled(message: Message) -> Rendered | None:
     if appointment is None or appointment.status not in CALLED_OFF:
         return None
     clinic = appointment.clinic
-    letter = Letter(
-        subject=f"Your appointment on {when(appointment.starts_at, clinic)} is cancelled",
-        greeting=f"Hello {appointment.patient.first_name},",
-        paragraphs=(
-            f"Your {appointment.type.name.lower()} on {when(appointment.starts_at, clinic)} "
-            f"at {clinic.name} is cancelled.",
-            f"To book another time, use the booking page or call {clinic.name} at {clinic.phone}.",
-        ),
-        clinic=clinic,
-        actions=(("Book another time", absolute("book-online")),),
-    )
-    return written(letter)
+    with in_language(appointment.patient):
+        at = when(appointment.starts_at, clinic)
+        letter = Letter(
+            subject=gettext("Your appointment on %(when)s is cancelled") % {"when": at},
+            greeting=_hello(appointment.patient.first_name),
+            paragraphs=(
+                gettext("Your %(type)s on %(when)s at %(clinic)s is cancelled.")
+                % {"type": appointment.type.name.lower(), "when": at, "clinic": clinic.name},
+                _book_again(clinic.name, clinic.phone),
+            ),
+            clinic=clinic,
+            actions=((gettext("Book another time"), absolute("book-online")),),
+        )
+        return written(letter)
 
 
 @renders(notices.REMINDER, prefetch=_prefetch)
@@ -167,35 +185,46 @@ def reminder(message: Message) -> Rendered | None:
         or appointment.starts_at <= timezone.now()
     ):
         return None  # moved, cancelled or past: the reminder no longer applies
+    with in_language(appointment.patient):
+        return _reminder(appointment)
+
+
+def _reminder(appointment: Appointment) -> Rendered:
     clinic = appointment.clinic
-    paragraphs = ["A reminder of your appointment:", _visit_line(appointment)]
-    actions = [("Your appointments", absolute("my-appointments"))]
+    paragraphs = [gettext("A reminder of your appointment:"), _visit_line(appointment)]
+    actions = [(gettext("Your appointments"), absolute("my-appointments"))]
     if appointment.type.needs_certification and appointment_needs_reconfirmation(appointment):
         # Booked beyond the screening's validity (a later visit of a course): an expired
         # screening cannot be confirmed unchanged, so the patient is asked to answer again.
         paragraphs.append(
-            "Your safety screening answers will no longer be current on the day of this visit. "
-            "Before dry needling we need them again: please answer the questions before your "
-            "visit (about five minutes). If nothing has changed, your answers will be the same."
+            gettext(
+                "Your safety screening answers will no longer be current on the day of this "
+                "visit. Before dry needling we need them again: please answer the questions "
+                "before your visit (about five minutes). If nothing has changed, your answers "
+                "will be the same."
+            )
         )
-        actions = [("Answer the questions again", absolute("screening")), *actions]
+        actions = [(gettext("Answer the questions again"), absolute("screening")), *actions]
     elif appointment.type.needs_certification:
         token = link_make(VISIT_SCREENING, appointment.pk, expires=appointment.starts_at)
         paragraphs.append(
-            "Before dry needling we check your safety screening again. If nothing about your "
-            "health, medicines or pregnancy has changed since you answered, tell us with the "
-            "first link. If something has changed, answer the questions again."
+            gettext(
+                "Before dry needling we check your safety screening again. If nothing about your "
+                "health, medicines or pregnancy has changed since you answered, tell us with the "
+                "first link. If something has changed, answer the questions again."
+            )
         )
         actions = [
-            ("Nothing has changed", absolute("link-visit-screening", token)),
-            ("Answer the questions again", absolute("screening")),
+            (gettext("Nothing has changed"), absolute("link-visit-screening", token)),
+            (gettext("Answer the questions again"), absolute("screening")),
             *actions,
         ]
     paragraphs.append(_change_line(appointment))
     paragraphs.extend(_policy(appointment))
     letter = Letter(
-        subject=f"Reminder: your appointment on {when(appointment.starts_at, clinic)}",
-        greeting=f"Hello {appointment.patient.first_name},",
+        subject=gettext("Reminder: your appointment on %(when)s")
+        % {"when": when(appointment.starts_at, clinic)},
+        greeting=_hello(appointment.patient.first_name),
         paragraphs=tuple(paragraphs),
         clinic=clinic,
         actions=tuple(actions),
@@ -217,16 +246,27 @@ def offered(message: Message) -> Rendered | None:
         return None
     clinic = offer.entry.clinic
     token = link_make(WAITLIST_ACCEPT, offer.pk, expires=offer.expires_at)
-    letter = Letter(
-        subject=f"A time has come free at {clinic.name}",
-        greeting=f"Hello {offer.entry.patient.first_name},",
-        paragraphs=(
-            f"A time you were waiting for has come free: {offer.entry.type.name} with "
-            f"{offer.therapist.user.full_name}, {when(offer.starts_at, clinic)}.",
-            f"We are holding it for you until {when(offer.expires_at, clinic)}. Accept it with "
-            "the link below; if you do not want it, do nothing and you stay on the waitlist.",
-        ),
-        clinic=clinic,
-        actions=(("Accept this time", absolute("link-offer", token)),),
-    )
-    return written(letter)
+    with in_language(offer.entry.patient):
+        letter = Letter(
+            subject=gettext("A time has come free at %(clinic)s") % {"clinic": clinic.name},
+            greeting=_hello(offer.entry.patient.first_name),
+            paragraphs=(
+                gettext(
+                    "A time you were waiting for has come free: %(type)s with %(therapist)s, "
+                    "%(when)s."
+                )
+                % {
+                    "type": offer.entry.type.name,
+                    "therapist": offer.therapist.user.full_name,
+                    "when": when(offer.starts_at, clinic),
+                },
+                gettext(
+                    "We are holding it for you until %(when)s. Accept it with the link below; if "
+                    "you do not want it, do nothing and you stay on the waitlist."
+                )
+                % {"when": when(offer.expires_at, clinic)},
+            ),
+            clinic=clinic,
+            actions=((gettext("Accept this time"), absolute("link-offer", token)),),
+        )
+        return written(letter)

@@ -3,6 +3,7 @@ each visit), and one notice when the rest of a course is cancelled. Each visit's
 the ordinary one (`appointments.reminder`)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from needlecare.common.time import clinic_zone
 from needlecare.interop.selectors import appointment_calendar, appointment_sequences
@@ -13,7 +14,14 @@ from needlecare.scheduling.attendance import policy_words
 from needlecare.scheduling.models import Appointment, Status
 from needlecare.scheduling.series_reads import screening_valid_until, visits_needing_reconfirmation
 from needlecare.scheduling.services.series import SERIES_BOOKED, SERIES_CANCELLED
-from needlecare.web.mail.layout import Letter, absolute, when, written
+from needlecare.web.mail.layout import (
+    Letter,
+    absolute,
+    in_language,
+    month_day,
+    when,
+    written,
+)
 
 LABELS = {
     SERIES_BOOKED: "Course confirmation",
@@ -33,7 +41,11 @@ def _visits(message: Message, statuses: tuple[str, ...]) -> list[Appointment]:
 
 
 def _line(n: int, visit: Appointment) -> str:
-    return f"{n}. {when(visit.starts_at, visit.clinic)} with {visit.therapist.user.full_name}"
+    return gettext("%(number)s. %(when)s with %(therapist)s") % {
+        "number": n,
+        "when": when(visit.starts_at, visit.clinic),
+        "therapist": visit.therapist.user.full_name,
+    }
 
 
 @renders(SERIES_BOOKED)
@@ -41,35 +53,69 @@ def course_booked(message: Message) -> Rendered | None:
     visits = _visits(message, UPCOMING)
     if not visits:
         return None  # every visit moved away or cancelled since: nothing left to confirm
+    with in_language(visits[0].patient):
+        return _course_booked(visits)
+
+
+def _course_booked(visits: list[Appointment]) -> Rendered:
     first, clinic = visits[0], visits[0].clinic
     requested = all(v.status == Status.REQUESTED for v in visits)
+    count = {"count": len(visits)}
+    # The English says "visits" whatever the number (as it always has); the plural forms let
+    # other languages agree with the number.
     paragraphs = [
         (
-            f"We have your request for a course of {len(visits)} visits and will confirm it "
-            "shortly:"
+            ngettext(
+                "We have your request for a course of %(count)s visits and will confirm it "
+                "shortly:",
+                "We have your request for a course of %(count)s visits and will confirm it "
+                "shortly:",
+                len(visits),
+            )
+            % count
             if requested
-            else f"You are booked for a course of {len(visits)} visits:"
+            else ngettext(
+                "You are booked for a course of %(count)s visits:",
+                "You are booked for a course of %(count)s visits:",
+                len(visits),
+            )
+            % count
         ),
         *(_line(n, v) for n, v in enumerate(visits, 1)),
-        f"Each is {first.type.name.lower()} at {clinic.name} "
-        f"({first.type.duration_minutes} minutes). The calendar files attached add them to "
-        "your calendar; we also send a reminder before each visit.",
+        gettext(
+            "Each is %(type)s at %(clinic)s (%(minutes)s minutes). The calendar files attached "
+            "add them to your calendar; we also send a reminder before each visit."
+        )
+        % {
+            "type": first.type.name.lower(),
+            "clinic": clinic.name,
+            "minutes": first.type.duration_minutes,
+        },
     ]
     later = visits_needing_reconfirmation(visits)
     if later:
         screening = next(iter(later.values()))
         expires = screening and screening_valid_until(screening).astimezone(clinic_zone(clinic))
-        until = f", until {expires:%B} {expires.day}" if expires else ""
+        until = gettext(", until %(day)s") % {"day": month_day(expires)} if expires else ""
         start = next(v for v in visits if v.pk in later)
         paragraphs.append(
-            f"Your safety screening answers stay current for "
-            f"{clinic.screening_valid_days} days{until}. Before your visit on "
-            f"{when(start.starts_at, clinic)} and the ones after it, please answer the "
-            "questions again; the reminder for each of those visits will ask you."
+            gettext(
+                "Your safety screening answers stay current for %(days)s days%(until)s. Before "
+                "your visit on %(when)s and the ones after it, please answer the questions "
+                "again; the reminder for each of those visits will ask you."
+            )
+            % {
+                "days": clinic.screening_valid_days,
+                "until": until,
+                "when": when(start.starts_at, clinic),
+            }
         )
     paragraphs.append(
-        f"To change or cancel a visit, use your appointments page or call {clinic.name} at "
-        f"{clinic.phone}."
+        gettext(
+            "To change or cancel a visit, use your appointments page or call %(clinic)s at "
+            "%(phone)s."
+        )
+        % {"clinic": clinic.name, "phone": clinic.phone}
     )
     policy = policy_words(clinic)
     if policy:
@@ -88,16 +134,27 @@ def course_booked(message: Message) -> Rendered | None:
         )
         for v in visits
     )
+    at = when(first.starts_at, clinic)
     letter = Letter(
         subject=(
-            f"We have your request for {len(visits)} visits from {when(first.starts_at, clinic)}"
+            ngettext(
+                "We have your request for %(count)s visits from %(when)s",
+                "We have your request for %(count)s visits from %(when)s",
+                len(visits),
+            )
+            % {"count": len(visits), "when": at}
             if requested
-            else f"Your {len(visits)} visits at {clinic.name} from {when(first.starts_at, clinic)}"
+            else ngettext(
+                "Your %(count)s visits at %(clinic)s from %(when)s",
+                "Your %(count)s visits at %(clinic)s from %(when)s",
+                len(visits),
+            )
+            % {"count": len(visits), "clinic": clinic.name, "when": at}
         ),
-        greeting=f"Hello {first.patient.first_name},",
+        greeting=gettext("Hello %(name)s,") % {"name": first.patient.first_name},
         paragraphs=tuple(paragraphs),
         clinic=clinic,
-        actions=(("Your appointments", absolute("my-appointments")),),
+        actions=((gettext("Your appointments"), absolute("my-appointments")),),
         attachments=files,
     )
     return written(letter)
@@ -109,16 +166,35 @@ def course_cancelled(message: Message) -> Rendered | None:
     if not visits:
         return None
     first, clinic = visits[0], visits[0].clinic
-    letter = Letter(
-        subject=f"Your visits at {clinic.name} from {when(first.starts_at, clinic)} are cancelled",
-        greeting=f"Hello {first.patient.first_name},",
-        paragraphs=(
-            f"The rest of your course of {first.type.name.lower()} at {clinic.name} is "
-            f"cancelled: {'this visit' if len(visits) == 1 else f'these {len(visits)} visits'}.",
-            *(_line(n, v) for n, v in enumerate(visits, 1)),
-            f"To book again, use the booking page or call {clinic.name} at {clinic.phone}.",
-        ),
-        clinic=clinic,
-        actions=(("Book another time", absolute("book-online")),),
-    )
-    return written(letter)
+    with in_language(first.patient):
+        words = {
+            "type": first.type.name.lower(),
+            "clinic": clinic.name,
+            "count": len(visits),
+            "when": when(first.starts_at, clinic),
+            "phone": clinic.phone,
+        }
+        letter = Letter(
+            subject=gettext("Your visits at %(clinic)s from %(when)s are cancelled") % words,
+            greeting=gettext("Hello %(name)s,") % {"name": first.patient.first_name},
+            paragraphs=(
+                (
+                    gettext(
+                        "The rest of your course of %(type)s at %(clinic)s is cancelled: this "
+                        "visit."
+                    )
+                    if len(visits) == 1
+                    else gettext(
+                        "The rest of your course of %(type)s at %(clinic)s is cancelled: these "
+                        "%(count)s visits."
+                    )
+                )
+                % words,
+                *(_line(n, v) for n, v in enumerate(visits, 1)),
+                gettext("To book again, use the booking page or call %(clinic)s at %(phone)s.")
+                % words,
+            ),
+            clinic=clinic,
+            actions=((gettext("Book another time"), absolute("book-online")),),
+        )
+        return written(letter)

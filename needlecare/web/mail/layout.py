@@ -2,12 +2,14 @@
 address and phone; as plain text and as HTML. Subjects never name a condition."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from needlecare.clinics.models import Clinic
 from needlecare.common.time import clinic_zone
@@ -30,10 +32,39 @@ def absolute(name: str, *args: object) -> str:
     return settings.NEEDLECARE_BASE_URL + reverse(name, args=list(args))
 
 
+@contextmanager
+def in_language(patient: object) -> Iterator[None]:
+    """Write a patient's message in their preferred language (English when they have none).
+
+    Messages are rendered in English unless a renderer asks otherwise (`rendering.render`)."""
+    language = getattr(patient, "preferred_language", "") or "en"
+    with translation.override(language):
+        yield
+
+
+def _english() -> bool:
+    return (translation.get_language() or "en").split("-")[0] == "en"
+
+
+def month_day(day: dt.date) -> str:
+    """'March 2' (English), '2 de marzo' (Spanish), '2 de março' (Portuguese)."""
+    if _english():
+        return f"{day:%B} {day.day}"
+    return dateformat.format(day, r"j \d\e F").lower()
+
+
 def when(at: dt.datetime, clinic: Clinic) -> str:
-    """'Monday, March 2 at 9:30 AM' in the clinic's time."""
+    """'Monday, March 2 at 9:30 AM' in the clinic's time, in the active language: Spanish
+    'lunes, 2 de marzo a las 9:30 AM' (12-hour clock), Portuguese 'segunda-feira, 2 de março às
+    09:30' (24-hour clock), with Django's names of days and months."""
     local = timezone.localtime(at, clinic_zone(clinic))
-    return f"{local:%A, %B} {local.day} at {local:%-I:%M %p}"
+    if _english():
+        return f"{local:%A, %B} {local.day} at {local:%-I:%M %p}"
+    day = dateformat.format(local, r"l, j \d\e F").lower()
+    if translation.get_language() == "es":
+        article = "a la" if local.hour % 12 == 1 else "a las"
+        return f"{day} {article} {dateformat.format(local, 'g:i A')}"
+    return f"{day} às {dateformat.format(local, 'H:i')}"
 
 
 def written(letter: Letter) -> Rendered:
