@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-TOO_MANY = "Too many attempts. Please wait {wait} before trying again."
+# Pages say it in the active language (too_many_page); the API's answers stay English.
+TOO_MANY = gettext_noop("Too many attempts. Please wait {wait} before trying again.")
 
 
 def wait_phrase(seconds: int) -> str:
@@ -78,14 +80,23 @@ def wait_phrase(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+def _page_wait_phrase(seconds: int) -> str:
+    """wait_phrase in the active language (the same words in English)."""
+    if seconds < 60:
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
 def too_many_page(
     request: HttpRequest, retry_after: int, template: str = "accounts/locked_out.html"
 ) -> HttpResponse:
     """429 for a page: a sentence saying how long to wait, and the Retry-After header."""
+    message = gettext(TOO_MANY).format(wait=_page_wait_phrase(retry_after))
     response = TemplateResponse(
         request,
         template,
-        {"message": TOO_MANY.format(wait=wait_phrase(retry_after))},
+        {"message": message},
         status=429,
     )
     response["Retry-After"] = str(retry_after)

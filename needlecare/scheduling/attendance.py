@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from needlecare.clinics.models import Clinic
@@ -127,15 +128,36 @@ def change_refusal(
     return None
 
 
-def refusal_words(appointment: Appointment, refusal: Conflict) -> str:
-    """A refusal to change a visit as a page shows it: the window's says why to call."""
+def _page_clock_words(clinic: Clinic, at: dt.datetime, now: dt.datetime) -> str:
+    """clock_words in the active language (in English, the same words)."""
+    local = _local(clinic, at)
+    time = date_format(local, gettext("g:i A"))
+    if local.date() == _local(clinic, now).date():
+        return time
+    day = date_format(local, gettext("l, F j"))
+    return gettext("%(time)s on %(day)s") % {"time": time, "day": day}
+
+
+def refusal_words(
+    appointment: Appointment, refusal: Conflict, *, now: dt.datetime | None = None
+) -> str:
+    """A refusal to change a visit as a patient's page shows it, in the active language (in
+    English, change_refusal's words): the window's says why to call."""
+    clinic = appointment.clinic
+    if refusal.code == STARTED:
+        when = _page_clock_words(clinic, appointment.starts_at, now or timezone.now())
+        return gettext(
+            "This visit started at %(when)s: a visit cannot be cancelled or moved once it has "
+            "started."
+        ) % {"when": when}
     if refusal.code != LATE_CANCEL_WINDOW:
         return refusal.message
-    hours = hours_words(appointment.clinic.late_cancel_hours)
-    return (
-        f"This visit starts within {hours}, so it can no longer be changed online. "
-        f"{refusal.message}."
-    )
+    hours = clinic.late_cancel_hours
+    window = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    return gettext(
+        "This visit starts within %(window)s, so it can no longer be changed online. Call "
+        "%(clinic)s at %(phone)s to change this visit."
+    ) % {"window": window, "clinic": clinic.name, "phone": clinic.phone}
 
 
 def late_window_words(appointment: Appointment, now: dt.datetime) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from needlecare.charting.models import AdverseEvent, Position, Side, Technique
 from needlecare.charting.muscles import MUSCLES
@@ -28,34 +29,40 @@ class ConsentSignForm(forms.Form):
     document = forms.IntegerField(widget=forms.HiddenInput)
     signed_name = forms.CharField(
         max_length=150,
-        label="Your full name, typed as your signature",
-        help_text="Type your name exactly as it is registered with the clinic.",
+        label=_("Your full name, typed as your signature"),
+        help_text=_("Type your name exactly as it is registered with the clinic."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Type your full name to sign."},
+        error_messages={"required": _("Type your full name to sign.")},
     )
     agreed = forms.BooleanField(
-        label="I have read this consent form, my questions have been answered, and I agree to "
-        "dry needling.",
-        error_messages={"required": "Tick the box to say you agree; without it nothing is signed."},
+        label=_(
+            "I have read this consent form, my questions have been answered, and I agree to "
+            "dry needling."
+        ),
+        error_messages={
+            "required": _("Tick the box to say you agree; without it nothing is signed.")
+        },
     )
     covers_thorax = forms.BooleanField(
         required=False,
-        label="I have read the added risks of needling the chest or upper back (including a "
-        "collapsed lung) and accept them.",
+        label=_(
+            "I have read the added risks of needling the chest or upper back (including a "
+            "collapsed lung) and accept them."
+        ),
     )
     guardian_name = forms.CharField(
         max_length=150,
         required=False,
-        label="Parent or guardian signing for the patient (optional)",
-        help_text="If you sign for the patient, type your own full name here and above.",
+        label=_("Parent or guardian signing for the patient (optional)"),
+        help_text=_("If you sign for the patient, type your own full name here and above."),
     )
     interpreter_name = forms.CharField(
-        max_length=150, required=False, label="Interpreter's name (optional)"
+        max_length=150, required=False, label=_("Interpreter's name (optional)")
     )
 
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].error_messages["required"] = (
+        self.fields["document"].error_messages["required"] = _(
             "This form is out of date; reload the page and read the consent again."
         )
         if staff:

@@ -2,12 +2,14 @@
 therapist countersigns, and clinic admins publish new versions of the text."""
 
 import io
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
@@ -16,6 +18,7 @@ from needlecare.audit.services import audit_read
 from needlecare.charting import selectors
 from needlecare.charting.access import access_consent
 from needlecare.charting.models import Consent
+from needlecare.charting.selectors import NotConsented
 from needlecare.charting.services import (
     consent_countersign,
     consent_document_publish,
@@ -31,8 +34,65 @@ from needlecare.reports.pdf import consent_pdf
 from needlecare.web.charting_forms import ConsentDocumentForm, ConsentSignForm
 from needlecare.web.forms import attempt
 
+# What the patient reads, in their language, for the refusals of signing and for a consent not
+# in force (by the refusal's code; the English is the service's own wording).
+_PATIENT_REFUSALS = {
+    "consent.no_agreement": gettext_lazy("Consent needs your explicit agreement."),
+    "consent.name_mismatch": gettext_lazy(
+        "Type your full name exactly as registered (%(name)s) to sign."
+    ),
+    "consent.guardian_name": gettext_lazy("The guardian signs with their own full name."),
+    "consent.no_document": gettext_lazy("%(clinic)s has not published its consent form yet."),
+    "consent.document_replaced": gettext_lazy(
+        "This consent document has been replaced; please read the new version."
+    ),
+}
+_PATIENT_REASONS = {
+    "consent.unsigned": gettext_lazy("%(name)s has not signed the consent for dry needling."),
+    "consent.outdated": gettext_lazy(
+        "The consent document changed (now version %(version)s); %(name)s must read and sign it "
+        "again."
+    ),
+    "consent.expired": gettext_lazy("%(name)s's consent has expired; it must be signed again."),
+    "consent.not_countersigned": gettext_lazy(
+        "The therapist has not countersigned the consent yet."
+    ),
+}
+
+
+def _patient_reason(patient: Patient, reason: str) -> str:
+    """Why the patient's consent is not in force, in the page's language."""
+    try:
+        selectors.consent_in_force(patient=patient, clinic=patient.preferred_clinic, regions=[])
+    except NotConsented as exc:
+        wording = _PATIENT_REASONS.get(exc.code)
+        if wording is not None:
+            current = selectors.consent_document_current(patient.preferred_clinic)
+            return str(wording) % {
+                "name": patient.full_name,
+                "version": current.version if current else "",
+            }
+    return reason
+
 
 def _sign(request: AuthedRequest, patient: Patient, form: ConsentSignForm, *, staff: bool) -> Any:
+    try:
+        return _sign_as(request, patient, form, staff=staff)
+    except DomainError as exc:
+        wording = None if staff else _PATIENT_REFUSALS.get(exc.code)
+        if wording is None:
+            raise
+        exc.message = str(wording) % {
+            "name": patient.full_name,
+            "clinic": patient.preferred_clinic.name,
+        }
+        exc.args = (exc.message,)
+        raise
+
+
+def _sign_as(
+    request: AuthedRequest, patient: Patient, form: ConsentSignForm, *, staff: bool
+) -> Any:
     data = form.cleaned_data
     return consent_sign(
         patient=patient,
@@ -70,8 +130,10 @@ def _consent_page(
             return redirect("staff-consent", patient_id=patient.pk)
         messages.success(
             request,
-            "Thank you: your consent is signed. Your therapist countersigns it before "
-            "your first treatment.",
+            gettext(
+                "Thank you: your consent is signed. Your therapist countersigns it before "
+                "your first treatment."
+            ),
         )
         return redirect("my-consent")
     if request.method == "GET":
@@ -83,12 +145,15 @@ def _consent_page(
             patient_id=patient.pk,
         )
     consents = selectors.consents_of(patient)
+    standing = selectors.consent_status(patient, clinic)
+    if not staff and not standing.in_force:
+        standing = replace(standing, reason=_patient_reason(patient, standing.reason))
     context: dict[str, Any] = {
         "patient": patient,
         "clinic": clinic,
         "document": document,
         "blocks": document.blocks if document else [],
-        "status": selectors.consent_status(patient, clinic),
+        "status": standing,
         "consents": consents,
         "form": form,
         "staff": staff,

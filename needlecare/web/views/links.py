@@ -22,6 +22,7 @@ from needlecare.scheduling.links import VISIT_SCREENING
 from needlecare.scheduling.services import visit_screening_confirm, waitlist_accept_by_link
 from needlecare.web.forms import attempt
 from needlecare.web.link_forms import CheckInForm
+from needlecare.web.patient_words import patient_words
 
 
 def _page(
@@ -33,7 +34,9 @@ def _page(
 
 
 def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _page(request, "refused.html", {"reason": exc.message}, status=exc.status)
+    # The fixed refusals are listed for translation in web.patient_words.
+    reason = patient_words(exc.message)
+    return _page(request, "refused.html", {"reason": reason}, status=exc.status)
 
 
 @public

@@ -32,7 +32,7 @@ from needlecare.outcomes.services import measure_record, plan_of_care_set
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
 from needlecare.reports.access import access_letter
-from needlecare.reports.charts import chart_description, progress_chart_svg, progress_statement
+from needlecare.reports.charts import progress_chart_svg
 from needlecare.reports.models import Letter
 from needlecare.reports.selectors import letters_of
 from needlecare.reports.services import letter_write
@@ -40,6 +40,7 @@ from needlecare.screening.selectors import screening_current
 from needlecare.web.charting_forms import region_label
 from needlecare.web.forms import attempt
 from needlecare.web.measures_forms import InstrumentForm, LetterForm, PlanOfCareForm
+from needlecare.web.progress_words import chart_words, progress_words
 
 
 def _read(request: AuthedRequest, patient: Patient, what: str, kind: type[Model]) -> None:
@@ -82,7 +83,7 @@ def progress(patient: Patient) -> list[Chart]:
         points = [(timezone.localtime(r.completed_at, zone), r.value) for r in measure.points]
         first, last = measure.points[0], measure.points[-1]
         if measure.change is not None:
-            statement = progress_statement(measure.instrument, first.value, last.value)
+            statement = progress_words(measure.instrument, first.value, last.value)
         else:
             day = points[0][0]
             statement = _(
@@ -101,7 +102,7 @@ def progress(patient: Patient) -> list[Chart]:
                 name=instrument.name,
                 statement=statement,
                 image="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-                description=chart_description(measure.instrument, points, len(sessions)),
+                description=chart_words(measure.instrument, points, len(sessions)),
                 scores=measure.points,
                 unit=instrument.unit,
             )

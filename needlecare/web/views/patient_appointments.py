@@ -93,7 +93,7 @@ def _rows(
             return AppointmentRow(a, None, request_reason=why)
         refusal = attendance.change_refusal(a, by_patient=True, now=now)
         if refusal is not None:
-            words = attendance.refusal_words(a, refusal)
+            words = attendance.refusal_words(a, refusal, now=now)
             return AppointmentRow(a, None, refusal=words, request_reason=why)
         if a.pk == form_for and isinstance(bound, CancelForm):
             return AppointmentRow(a, bound, request_reason=why)
