@@ -36,7 +36,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -46,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
-from availability import cpu_model, load
+from availability import load
 
 PATIENTS = 10_000
 REQUESTS = 50
@@ -156,11 +155,7 @@ def main() -> None:
         child(args.child, args, Path(args.out))
         return
 
-    import django
-
-    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}")
-    print(f"Python {platform.python_version()}, Django {django.get_version()}")
+    print("\n".join(harness.machine_lines()))
     print(load())
     results = {}
     if args.database in ("sqlite", "both"):

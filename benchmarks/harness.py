@@ -67,3 +67,18 @@ def run_postgresql(script: str, argv: list[str], env: dict[str, str] | None = No
     finally:
         if cluster is not None:
             subprocess.run([str(PG_CLUSTER), "stop", cluster], check=False)
+
+
+def machine_lines() -> list[str]:
+    """When, on what, with which Python and Django: the lines every report starts with."""
+    import datetime as dt
+    import platform
+
+    import django
+    from availability import cpu_model
+
+    return [
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}",
+        f"Python {platform.python_version()}, Django {django.get_version()}",
+    ]

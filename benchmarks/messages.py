@@ -33,17 +33,15 @@ import os
 import platform
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+import harness
 from availability import cpu_model, load
 from messages_practice import Booking, build
 
@@ -87,56 +85,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_child(database: str, env: dict[str, str], smtp_url: str, args: argparse.Namespace) -> dict:
-    with tempfile.TemporaryDirectory(prefix="needlecare-bench.") as tmp:
-        out = Path(tmp) / "result.json"
-        env = {**env, "NEEDLECARE_DATA_DIR": tmp, "NEEDLECARE_DEBUG": "0"}
-        env.update(DJANGO_SETTINGS_MODULE="needlecare.settings", NEEDLECARE_EMAIL_URL=smtp_url)
-        argv = [sys.executable, __file__, "--child", database, "--out", str(out)]
-        argv += ["--messages", str(args.messages), "--pairs", str(args.pairs)]
-        result = subprocess.run(argv, env=env, check=False)
-        if result.returncode != 0:
-            raise SystemExit(f"the {database} run failed (exit {result.returncode})")
-        return json.loads(out.read_text())
+def _argv(args: argparse.Namespace) -> list[str]:
+    return ["--messages", str(args.messages), "--pairs", str(args.pairs)]
 
 
 def run_sqlite(smtp_url: str, args: argparse.Namespace) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return run_child("sqlite", env, smtp_url, args)
+    return harness.run_sqlite(__file__, _argv(args), env={"NEEDLECARE_EMAIL_URL": smtp_url})
 
 
 def run_postgresql(smtp_url: str, args: argparse.Namespace) -> dict:
-    import psycopg
-    from psycopg import sql
-
-    url = os.environ.get("DATABASE_URL", "").strip()
-    cluster = None
-    if not url:
-        cluster = tempfile.mkdtemp(prefix="needlecare-bench-pg.")
-        subprocess.run(  # fsync on: commits cost what they cost in production
-            [str(PG_CLUSTER), "start", cluster],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PG_CLUSTER_FSYNC": "on"},
-        )
-        url = (Path(cluster) / "database_url").read_text().strip()
-    database = f"needlecare_bench_{os.getpid()}"
-    name = sql.Identifier(database)
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        try:
-            env = {
-                **os.environ,
-                "DATABASE_URL": urlunsplit(urlsplit(url)._replace(path=f"/{database}")),
-            }
-            return run_child("postgresql", env, smtp_url, args)
-        finally:
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-    finally:
-        if cluster is not None:
-            subprocess.run([str(PG_CLUSTER), "stop", cluster], check=False)
+    return harness.run_postgresql(__file__, _argv(args), env={"NEEDLECARE_EMAIL_URL": smtp_url})
 
 
 def check_mailbox(mailbox: Mailbox, result: dict) -> None:

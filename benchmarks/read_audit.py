@@ -21,17 +21,14 @@ Goal: the read audit adds at most 1 ms to the page.
 """
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
 import harness
-from availability import cpu_model, load
+from availability import load
 
 PAIRS = 300
 CALLS = 1_000
@@ -95,11 +92,7 @@ def main() -> None:
         child(args.child, args.pairs, args.calls, Path(args.out))
         return
 
-    import django
-
-    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}")
-    print(f"Python {platform.python_version()}, Django {django.get_version()}")
+    print("\n".join(harness.machine_lines()))
     print(load())
     results = {}
     if args.database in ("sqlite", "both"):

@@ -19,16 +19,16 @@ from django.utils import timezone
 
 from needlecare.interop.models import FhirExport
 
-from . import from_models as fm
+from .computed import ROLE_MAPPERS, roles
 from .kinds import KINDS, Context, Kind
-from .mapping import people, scheduling
 from .mapping.common import JSON
 from .readers import Reader
+from .search import Search
 
 CHUNK = 2_000
 # What a bulk export can hold: the stored types and the therapists' roles and schedules (Slot
 # is a computed view of free time, not data to copy).
-EXPORTABLE = (*KINDS, "PractitionerRole", "Schedule")
+EXPORTABLE = (*KINDS, *ROLE_MAPPERS)
 PATIENT_TYPES = tuple(t for t, k in KINDS.items() if k.patient_bound)
 
 
@@ -43,15 +43,8 @@ def types_for(reader: Reader, wanted: list[str] | None, *, patients_only: bool) 
 
 def resources(type: str, reader: Reader, ctx: Context) -> Iterator[JSON]:
     """Every resource of a type the reader may see, in id order."""
-    if type in ("PractitionerRole", "Schedule"):
-        make = (
-            people.practitioner_role_resource
-            if type == "PractitionerRole"
-            else (scheduling.schedule_resource)
-        )
-        for value in fm.role_values():
-            if reader.sees_clinic(value.clinic_id):
-                yield make(value)
+    if type in ROLE_MAPPERS:
+        yield from (ROLE_MAPPERS[type](v) for v in roles(reader, Search()))
         return
     kind: Kind = KINDS[type]
     for source in kind.sources:

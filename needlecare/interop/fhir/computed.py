@@ -30,6 +30,13 @@ class Computed:
     total: int
 
 
+# A therapist at a clinic, as either type shows it.
+ROLE_MAPPERS = {
+    "PractitionerRole": people.practitioner_role_resource,
+    "Schedule": scheduling.schedule_resource,
+}
+
+
 def roles(reader: Reader, search: Search) -> list[RoleValue]:
     values = [r for r in fm.role_values() if reader.sees_clinic(r.clinic_id)]
     if search.clinic_ids:
@@ -40,11 +47,7 @@ def roles(reader: Reader, search: Search) -> list[RoleValue]:
 
 
 def role_resources(type: str, reader: Reader, search: Search) -> Computed:
-    make = (
-        people.practitioner_role_resource
-        if type == "PractitionerRole"
-        else (scheduling.schedule_resource)
-    )
+    make = ROLE_MAPPERS[type]
     values = roles(reader, search)
     page = values[search.offset : search.offset + search.count]
     return Computed([make(v) for v in page], len(values))

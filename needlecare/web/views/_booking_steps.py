@@ -31,8 +31,8 @@ from needlecare.scheduling.services import appointment_book
 from needlecare.screening.models import Screening
 from needlecare.screening.policy import REGION_LABELS
 from needlecare.screening.selectors import screening_current
-from needlecare.web.booking_wording import worded
 from needlecare.web.forms import attempt
+from needlecare.web.patient_words import worded
 from needlecare.web.scheduling_forms import (
     ClinicStepForm,
     ConfirmForm,

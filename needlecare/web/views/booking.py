@@ -22,8 +22,8 @@ from needlecare.scheduling import attendance
 from needlecare.scheduling.access import access_appointment
 from needlecare.scheduling.models import Appointment
 from needlecare.scheduling.services import appointment_reschedule
-from needlecare.web.booking_wording import worded
 from needlecare.web.forms import Outcome, attempt
+from needlecare.web.patient_words import worded
 from needlecare.web.scheduling_forms import MoveForm
 from needlecare.web.views._booking_steps import (
     CHANGEABLE,

@@ -33,8 +33,8 @@ from needlecare.scheduling.services import (
     waitlist_offer_decline,
 )
 from needlecare.screening.selectors import screening_current
-from needlecare.web.booking_wording import patient_words, worded
 from needlecare.web.forms import add_domain_error, attempt
+from needlecare.web.patient_words import patient_words, worded
 from needlecare.web.scheduling_forms import CancelForm, ConfirmForm, WaitlistForm
 from needlecare.web.views._booking_steps import CHANGEABLE, when_text
 
