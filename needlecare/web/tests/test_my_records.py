@@ -72,6 +72,9 @@ def test_the_patient_downloads_everything_held_about_them(chart: Chart) -> None:
 
 def test_another_patients_data_is_absent(chart: Chart) -> None:
     other = chart.visit.practice.other_patient
+    # A name no clinic person shares (a random persona may share the physician's surname).
+    other.last_name = "Quillfeather-Oyelaran"
+    other.save(update_fields=["last_name"])
     screening_record(
         patient=other, intake=parse_intake({"planned_regions": ["neck"]}), by=other.user
     )
