@@ -1,123 +1,33 @@
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+# The consent document and signatures live in consent_models; Django finds them through here.
+from needlecare.charting.consent_models import (  # noqa: E402
+    Consent,
+    ConsentDocument,
+    Immutable,
+    TranslationReview,
+)
 from needlecare.charting.muscles import MUSCLES
 
-
-class Immutable(models.Model):
-    """A record that is written once and never changed."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
-            raise ValueError(f"A {self._meta.verbose_name} is never edited once recorded.")
-        super().save(*args, **kwargs)
-
-
-class ConsentDocument(Immutable):
-    """The consent text a clinic asks patients to sign; each change is a new version."""
-
-    clinic = models.ForeignKey(
-        "clinics.Clinic", on_delete=models.PROTECT, related_name="consent_documents"
-    )
-    version = models.PositiveIntegerField()
-    title = models.CharField(max_length=120)
-    body = models.TextField(
-        help_text="Paragraphs separated by blank lines; '## ' starts a heading."
-    )
-    valid_days = models.PositiveSmallIntegerField(
-        default=365, help_text="After this many days a new signature is needed."
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering: ClassVar = ["clinic", "-version"]
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["clinic", "version"], name="consent_version_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.clinic}: {self.title} v{self.version}"
-
-    @property
-    def blocks(self) -> list[tuple[str, str]]:
-        """The text as ("h", heading) and ("p", paragraph) blocks, for the page and the PDF."""
-        blocks: list[tuple[str, str]] = []
-        for paragraph in self.body.replace("\r\n", "\n").split("\n\n"):
-            paragraph = paragraph.strip()
-            if not paragraph:
-                continue
-            if paragraph.startswith("## "):
-                heading, _, rest = paragraph[3:].partition("\n")
-                blocks.append(("h", heading.strip()))
-                if rest.strip():
-                    blocks.append(("p", rest.strip()))
-            else:
-                blocks.append(("p", paragraph))
-        return blocks
-
-
-class Consent(models.Model):
-    """A patient's signature on one version of the consent document, and the countersignature."""
-
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="consents"
-    )
-    document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
-    signed_name = models.CharField(max_length=150)
-    agreed = models.BooleanField()
-    covers_thorax = models.BooleanField(
-        default=False,
-        help_text="The patient accepted the added risks of needling the chest or upper back.",
-    )
-    signed_at = models.DateTimeField(auto_now_add=True)
-    signed_online = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    witnessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    guardian_name = models.CharField(max_length=150, blank=True)
-    interpreter_name = models.CharField(max_length=150, blank=True)
-    countersigned_by = models.ForeignKey(
-        "clinics.Therapist", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    countersigned_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering: ClassVar = ["-signed_at", "-id"]
-        constraints: ClassVar = [
-            models.CheckConstraint(condition=Q(agreed=True), name="consent_is_agreement"),
-            models.CheckConstraint(
-                condition=Q(countersigned_by__isnull=True, countersigned_at__isnull=True)
-                | Q(countersigned_by__isnull=False, countersigned_at__isnull=False),
-                name="consent_countersignature_whole",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.patient} consent v{self.document.version} {self.signed_at:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The patient's part never changes; only the countersignature may be added, once.
-        if self.pk is not None:
-            fields = ("signed_name", "agreed", "covers_thorax", "document_id")
-            stored = (
-                Consent.objects.filter(pk=self.pk).values_list(*fields, "countersigned_by_id").get()
-            )
-            mine = tuple(getattr(self, f) for f in fields)
-            if stored[:-1] != mine or stored[-1] is not None:
-                raise ValueError("A signed consent is never edited; ask the patient to sign again.")
-        super().save(*args, **kwargs)
+__all__ = [
+    "Addendum",
+    "AdverseEvent",
+    "CheckIn",
+    "Consent",
+    "ConsentDocument",
+    "Immutable",
+    "NeedlingRecord",
+    "Notification",
+    "Position",
+    "Side",
+    "Technique",
+    "TranslationReview",
+    "TreatmentSession",
+]
 
 
 class Position(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from needlecare.accounts.models import User
+from needlecare.charting.consent_documents import consent_document_current
 from needlecare.charting.models import (
     Addendum,
     AdverseEvent,
@@ -39,11 +40,6 @@ class NotConsented(Conflict):
     """The patient's consent does not hold for this treatment."""
 
 
-def consent_document_current(clinic: Clinic) -> ConsentDocument | None:
-    """The version patients sign now."""
-    return ConsentDocument.objects.filter(clinic=clinic).order_by("-version").first()
-
-
 def consent_in_force(
     *, patient: Patient, clinic: Clinic, regions: Iterable[str], at: dt.datetime | None = None
 ) -> Consent:
@@ -61,7 +57,10 @@ def consent_in_force(
             "consent.unsigned", f"{patient.full_name} has not signed the consent for dry needling."
         )
     current = consent_document_current(clinic)
-    if current is not None and latest.document_id != current.pk:
+    if current is not None and current.pk not in (
+        latest.document_id,
+        latest.document.translates_id,
+    ):
         raise NotConsented(
             "consent.outdated",
             f"The consent document changed (now version {current.version}); "
@@ -220,16 +219,6 @@ def consent_latest(patient: Patient, clinic: Clinic) -> Consent | None:
     )
 
 
-def consent_document_of(clinic: Clinic, document_id: int) -> ConsentDocument | None:
-    """One of the clinic's consent documents by id (as named in a signing form), else None."""
-    return ConsentDocument.objects.filter(pk=document_id, clinic=clinic).first()
-
-
-def consent_documents(clinic: Clinic) -> QuerySet[ConsentDocument]:
-    """Every version of the clinic's consent document, as the model orders them."""
-    return ConsentDocument.objects.filter(clinic=clinic).select_related("published_by")
-
-
 # --- The working day: the safety state of many visits at once ---------------------------------
 
 
@@ -255,7 +244,7 @@ def consent_statuses(
         latest.setdefault((consent.patient_id, consent.document.clinic_id), consent)
     current: dict[int, tuple[int, int]] = {}
     for clinic_id, pk, version in (
-        ConsentDocument.objects.filter(clinic_id__in=clinic_ids)
+        ConsentDocument.objects.filter(clinic_id__in=clinic_ids, language="en")
         .order_by("clinic_id", "-version")
         .values_list("clinic_id", "pk", "version")
     ):
@@ -272,7 +261,10 @@ def _consent_standing(
     """consent_in_force's checks (for no particular region) on what consent_statuses read."""
     if latest is None:
         reason = f"{patient.full_name} has not signed the consent for dry needling."
-    elif current is not None and latest.document_id != current[0]:
+    elif current is not None and current[0] not in (
+        latest.document_id,
+        latest.document.translates_id,
+    ):
         reason = (
             f"The consent document changed (now version {current[1]}); "
             f"{patient.full_name} must read and sign it again."

@@ -13,8 +13,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from needlecare.charting.consent_documents import consent_document_current
 from needlecare.charting.models import Consent, TreatmentSession
-from needlecare.charting.selectors import consent_document_current
 from needlecare.charting.services import (
     adverse_event_record,
     consent_countersign,

@@ -9,13 +9,17 @@ from django.utils import timezone
 
 from needlecare.accounts.models import User
 from needlecare.accounts.services import user_create
+from needlecare.charting.consent_documents import (
+    consent_document_current,
+    consent_translations_current,
+)
 from needlecare.charting.models import AdverseEvent, Consent, NeedlingRecord, TreatmentSession
-from needlecare.charting.selectors import consent_document_current
-from needlecare.charting.services import consent_document_publish
+from needlecare.charting.services import consent_document_publish, consent_translation_publish
 from needlecare.clinics import services as clinic_services
 from needlecare.clinics.models import Clinic, Credential, Room, StaffMembership, Therapist
 from needlecare.common.time import clinic_today
 from needlecare.demo import data, story
+from needlecare.demo.consent_translations import CONSENT_TRANSLATIONS
 from needlecare.demo.people import PEOPLE
 from needlecare.demo.practice import AHEAD_DAYS, DESKS
 from needlecare.demo.second_factor import demo_second_factors_give
@@ -167,11 +171,19 @@ def _scheduling(result: DemoResult, clinics: dict[str, Clinic]) -> None:
 
 def _consent(result: DemoResult, clinics: dict[str, Clinic]) -> None:
     for clinic in clinics.values():
-        if consent_document_current(clinic) is None:
-            consent_document_publish(
+        current = consent_document_current(clinic)
+        if current is None:
+            current = consent_document_publish(
                 clinic=clinic, title=data.CONSENT_TITLE, body=data.CONSENT_BODY, by=None
             )
             result.created.append(f"consent form at {clinic.name}")
+        translated = consent_translations_current(current)
+        for language, (title, body) in CONSENT_TRANSLATIONS.items():
+            if language not in translated:
+                consent_translation_publish(
+                    original=current, language=language, title=title, body=body, by=None
+                )
+                result.created.append(f"consent form in {language} at {clinic.name}")
 
 
 def demo_load() -> DemoResult:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from needlecare.accounts.models import User
-from needlecare.charting.models import AdverseEvent, Consent, TreatmentSession
+from needlecare.charting.models import AdverseEvent, Consent, ConsentDocument, TreatmentSession
 from needlecare.charting.muscles import MUSCLE_INFO
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.time import clinic_today, clinic_zone
@@ -39,8 +39,11 @@ DRY_NEEDLING = (
 )
 
 
-def _render(template: str, context: dict[str, Any]) -> bytes:
-    html = render_to_string(f"reports/{template}", context)
+def _render(template: str, context: dict[str, Any], *, language: str = "en") -> bytes:
+    """The template as a PDF in `language` (letters to physicians are English whatever the
+    language of the request that asks for them)."""
+    with translation.override(language):
+        html = render_to_string(f"reports/{template}", {**context, "document_language": language})
     # Imported here: WeasyPrint is heavy to load, and only letters need it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
@@ -57,15 +60,29 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
 # --- formatting ----------------------------------------------------------------------------
 
 
+def _english() -> bool:
+    return (translation.get_language() or "en").startswith("en")
+
+
 def long_date(day: dt.date) -> str:
+    """'March 2, 2026'; in another active language its long form ('2 de marzo de 2026')."""
+    if not _english():
+        return formats.date_format(day, "DATE_FORMAT")
     return f"{day:%B} {day.day}, {day.year}"
 
 
 def local_time(when: dt.datetime, clinic: Clinic) -> str:
-    """'March 2, 2026 at 9:05 AM EST' in the clinic's time zone."""
+    """'March 2, 2026 at 9:05 AM EST' in the clinic's time zone (24-hour clock in Spanish and
+    Portuguese)."""
     local = timezone.localtime(when, clinic_zone(clinic))
     clock = local.strftime("%I:%M %p").lstrip("0")
-    return f"{long_date(local.date())} at {clock} {local.tzname()}"
+    if not _english():
+        clock = formats.time_format(local, "TIME_FORMAT")
+    return translation.gettext("%(date)s at %(time)s %(zone)s") % {
+        "date": long_date(local.date()),
+        "time": clock,
+        "zone": local.tzname(),
+    }
 
 
 def _local_day(when: dt.datetime, clinic: Clinic) -> dt.date:
@@ -135,24 +152,33 @@ def salutation(physician: Physician) -> str:
 
 
 def consent_pdf(consent: Consent) -> bytes:
-    """The consent text the patient signed, with the signature, witness and countersignature."""
+    """The consent text the patient signed, with the signature, witness and countersignature,
+    in the language it was signed in."""
     document = consent.document
+    with translation.override(document.language):
+        return _consent_pdf(consent, document)
+
+
+def _consent_pdf(consent: Consent, document: ConsentDocument) -> bytes:
     clinic = document.clinic
+    _ = translation.gettext
     if consent.signed_online:
-        how = "Online, by the patient"
+        how = _("Online, by the patient")
     elif consent.witnessed_by is not None:
-        how = f"In person, witnessed by {consent.witnessed_by.full_name}"
+        how = _("In person, witnessed by %(name)s") % {"name": consent.witnessed_by.full_name}
     else:
-        how = f"In person, recorded by {consent.recorded_by.full_name}"
+        how = _("In person, recorded by %(name)s") % {"name": consent.recorded_by.full_name}
     countersigned = None
     if consent.countersigned_by is not None and consent.countersigned_at is not None:
         countersigned = {
             "by": str(consent.countersigned_by),
             "at": local_time(consent.countersigned_at, clinic),
         }
-    context = _letterhead(
-        clinic, title=f"{document.title} (version {document.version})", patient=consent.patient
-    )
+    title = _("%(title)s (version %(version)s)") % {
+        "title": document.title,
+        "version": document.version,
+    }
+    context = _letterhead(clinic, title=title, patient=consent.patient)
     context.update(
         document=document,
         published=long_date(_local_day(document.published_at, clinic)),
@@ -162,7 +188,7 @@ def consent_pdf(consent: Consent) -> bytes:
         how=how,
         countersigned=countersigned,
     )
-    return _render("consent.html", context)
+    return _render("consent.html", context, language=document.language)
 
 
 # --- b. the progress letter ----------------------------------------------------------------
@@ -239,6 +265,7 @@ def _adverse_event(event: AdverseEvent, clinic: Clinic) -> dict[str, str]:
     }
 
 
+@translation.override("en")  # to the physician, whoever asks
 def progress_letter_pdf(
     *,
     patient: Patient,
@@ -287,6 +314,7 @@ def clearance_reasons(screening: Screening) -> list[dict[str, str]]:
     ]
 
 
+@translation.override("en")  # to the physician, whoever asks
 def clearance_request_pdf(
     *, patient: Patient, screening: Screening, author: Therapist | User | None
 ) -> bytes:

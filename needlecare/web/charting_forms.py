@@ -102,6 +102,26 @@ class ConsentDocumentForm(forms.Form):
         return str(self.cleaned_data["body"]).replace("\r\n", "\n").strip()
 
 
+class ConsentTranslationForm(forms.Form):
+    title = forms.CharField(max_length=120, label="Title (translated)")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24}),
+        label="Text (translated)",
+        help_text="The same sections as the English text, each heading starting with '## '.",
+    )
+
+    def clean_body(self) -> str:
+        return str(self.cleaned_data["body"]).replace("\r\n", "\n").strip()
+
+
+class TranslationReviewForm(forms.Form):
+    translator_name = forms.CharField(
+        max_length=150,
+        label="Reviewed by (qualified medical translator)",
+        help_text="Their full name and credential, for example 'Ana Souza, CMI'.",
+    )
+
+
 # --- The treatment record -----------------------------------------------------------------------
 
 

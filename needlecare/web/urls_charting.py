@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from needlecare.web.views import adverse_events, charting, consent, measures
+from needlecare.web.views import adverse_events, charting, consent, consent_documents, measures
 
 urlpatterns = [
     # Patients
@@ -24,8 +24,18 @@ urlpatterns = [
     ),
     path(
         "staff/clinics/<slug:slug>/consent/",
-        consent.consent_document,
+        consent_documents.consent_document,
         name="staff-consent-document",
+    ),
+    path(
+        "staff/clinics/<slug:slug>/consent/translations/<slug:language>/",
+        consent_documents.consent_translation,
+        name="staff-consent-translation",
+    ),
+    path(
+        "staff/clinics/<slug:slug>/consent/<int:document_id>/review/",
+        consent_documents.consent_translation_reviewed,
+        name="staff-consent-translation-review",
     ),
     # Staff: treatment records
     path(

@@ -7,6 +7,11 @@ from needlecare.charting.services.consent import (
     consent_document_publish,
     consent_sign,
 )
+from needlecare.charting.services.consent_translations import (
+    consent_translation_publish,
+    consent_translation_review,
+    translation_languages,
+)
 from needlecare.charting.services.events import adverse_event_record, adverse_event_review
 from needlecare.charting.services.notifications import notification_mark_read
 from needlecare.charting.services.sessions import (
@@ -28,6 +33,9 @@ __all__ = [
     "consent_countersign",
     "consent_document_publish",
     "consent_sign",
+    "consent_translation_publish",
+    "consent_translation_review",
+    "translation_languages",
     "needling_add",
     "notification_mark_read",
     "session_billing_code",

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from needlecare.accounts.models import User
 from needlecare.audit.services import audit_record
+from needlecare.charting.consent_documents import consent_document_current, consent_signable
 from needlecare.charting.models import Consent, ConsentDocument
-from needlecare.charting.selectors import consent_document_current
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.clinics.selectors import therapist_can_dry_needle
 from needlecare.common.errors import DomainError
@@ -106,8 +106,8 @@ def consent_sign(
             )
         raise DomainError("consent.document_replaced", REPLACED)
     with transaction.atomic():
-        current = consent_document_current(document.clinic)
-        if current is None or current.pk != document.pk:
+        # The English version in force, or the latest translation of it in its language.
+        if not consent_signable(document):
             raise DomainError("consent.document_replaced", REPLACED)
         consent = Consent.objects.create(
             patient=patient,
@@ -125,7 +125,12 @@ def consent_sign(
             actor=by,
             action="consent.signed",
             target=consent,
-            data={"version": document.version, "online": online, "thorax": covers_thorax},
+            data={
+                "version": document.version,
+                "language": document.language,
+                "online": online,
+                "thorax": covers_thorax,
+            },
             clinic_ids=[document.clinic_id],
         )
     return consent

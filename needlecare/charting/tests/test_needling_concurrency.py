@@ -24,7 +24,7 @@ SETUP = """
 import datetime as dt, json
 import time_machine
 from needlecare.accounts.models import User
-from needlecare.charting.selectors import consent_document_current
+from needlecare.charting.consent_documents import consent_document_current
 from needlecare.charting.services import consent_countersign, consent_sign, session_open
 from needlecare.clinics.models import Clinic, Therapist
 from needlecare.common.time import clinic_today, clinic_zone

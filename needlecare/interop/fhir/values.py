@@ -203,6 +203,7 @@ class ConsentValue:
     pdf_url: str
     countersigned_by: int | None = None  # a therapist id
     countersigned_at: dt.datetime | None = None
+    language: str = "en"  # BCP-47: the language of the document signed (es, pt-BR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,3 +284,9 @@ class LetterValue:
     created_at: dt.datetime
     author: str
     pdf_url: str
+
+
+def bcp47(code: str) -> str:
+    """A Django language code as a BCP-47 tag: pt-br -> pt-BR; en and es stay."""
+    language, _, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from needlecare.accounts.models import Role, User
 from needlecare.charting.models import Notification
+from needlecare.charting.services import consent_translation_publish
 from needlecare.clinics.models import Therapist
 from needlecare.common.testing.factories import TherapistFactory
 from needlecare.common.testing.two_factor import device_for
@@ -81,6 +82,14 @@ def build_world(chart: Chart) -> World:
     )
     device_for(p.front_desk)  # so a second-factor reset would show
     screening = Screening.objects.filter(patient=v.patient).latest("pk")
+    original = v.consent.document
+    translation = consent_translation_publish(
+        original=original,
+        language="es",
+        title="Consentimiento",
+        body=f"{original.body}\n\nTraducción.",
+        by=p.admin,
+    )
     ids: dict[str, object] = {
         "slug": p.stoughton.slug,
         "patient_id": v.patient.pk,
@@ -99,6 +108,8 @@ def build_world(chart: Chart) -> World:
         "time_off_id": time_off.pk,
         "feed_token": feed_token,
         "fhir_token_id": fhir_token.pk,
+        "document_id": translation.pk,
+        "language": "es",
         "code": "nprs",
     }
     people: dict[str, User | None] = {
@@ -256,6 +267,8 @@ PAGES.update(
         "staff-clearance-letter": ("staff_obj", _ids("clearance_id")),
         "staff-consent-countersign": ("staff_obj", _ids("consent_id")),
         "staff-consent-pdf": ("staff_obj", _ids("consent_id")),
+        "staff-consent-translation": ("staff_obj", _ids("slug", "language")),
+        "staff-consent-translation-review": ("staff_obj", _ids("slug", "document_id")),
         "staff-adverse-event-review": ("staff_obj", _ids("event_id")),
         "staff-measure": ("staff_obj", _ids("patient_id", "code")),
         "staff-letter-pdf": ("staff_obj", _ids("letter_id")),

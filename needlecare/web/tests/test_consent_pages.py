@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from needlecare.charting.models import Consent, ConsentDocument
+from needlecare.charting.models import Consent, ConsentDocument, TranslationReview
 from needlecare.charting.services import consent_document_publish
 from needlecare.web.tests.charting_helpers import BODY, CONSENT, as_, text
 
@@ -132,8 +132,18 @@ def test_a_clinic_admin_publishes_a_new_version(client, visit):
 def test_the_demo_publishes_one_consent_form_per_clinic_once():
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
-    documents = ConsentDocument.objects.order_by("clinic__name")
-    assert [(d.clinic.name, d.version) for d in documents] == [("Foxboro", 1), ("Stoughton", 1)]
+    documents = ConsentDocument.objects.order_by("clinic__name", "language")
+    assert [(d.clinic.name, d.version, d.language) for d in documents] == [
+        (clinic, 1, language)
+        for clinic in ("Foxboro", "Stoughton")
+        for language in ("en", "es", "pt-br")
+    ]
     body = documents[0].body
     for words in ("Nothing is injected", "not acupuncture", "pneumothorax", "shortness of breath"):
         assert words in body, words
+    spanish, portuguese = documents[1], documents[2]
+    assert spanish.translates == portuguese.translates == documents[0]
+    assert "punción seca" in spanish.body and "neumotórax" in spanish.body
+    assert "agulhamento a seco" in portuguese.body and "pneumotórax" in portuguese.body
+    # Our own translations: listed as awaiting a qualified medical translator's review.
+    assert not TranslationReview.objects.exists()

@@ -104,7 +104,7 @@ SIGNED_SESSION = (
     BOOKED_VISIT
     + """
 import time_machine
-from needlecare.charting.selectors import consent_document_current
+from needlecare.charting.consent_documents import consent_document_current
 from needlecare.charting.services import (consent_countersign, consent_sign, needling_add,
                                           session_open, session_sign, session_update)
 from needlecare.common.time import clinic_zone

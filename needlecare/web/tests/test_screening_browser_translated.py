@@ -1,5 +1,6 @@
 """Chromium: a patient whose browser is set to Spanish or Portuguese signs in, answers the
-screening questionnaire with the keyboard and reads the result, every page in their language
+screening questionnaire with the keyboard, reads the result and the clinic's consent form
+(the clinic's translation of it), every page in their language
 (`<html lang>`, no English catalogue sentence left), with no serious or critical axe violation;
 and the decision is the one the English test gets (the codes do not depend on the language)."""
 
@@ -8,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from needlecare.demo.consent_translations import CONSENT_TRANSLATIONS
 from needlecare.web.tests.test_public_pages_translated import (
     CATALOGUES,
     _collapse,
@@ -56,6 +58,17 @@ def test_the_questionnaire_and_result_in_the_patients_language(
         # with precautions (blood thinners); the classes carry the codes.
         expect(page.locator("section.result.result-contraindicated")).to_have_count(1)
         expect(page.locator("section.result.result-proceed_with_precautions")).to_have_count(1)
+        assert english_left_on(_collapse(page.locator("main").inner_text()), language) == []
+        assert _serious_violations(page) == []
+
+        # The consent page: the clinic's translation of its consent form, in the page's language.
+        page.goto(f"{live_server_url}/me/consent/")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        title, body = CONSENT_TRANSLATIONS[language]
+        expect(page.locator("#document-title")).to_have_text(title)
+        first_heading = body.split("\n", 1)[0].removeprefix("## ")
+        expect(page.locator(".consent-document h3").first).to_have_text(first_heading)
+        expect(page.locator(".consent-original")).to_have_count(0)
         assert english_left_on(_collapse(page.locator("main").inner_text()), language) == []
         assert _serious_violations(page) == []
     finally:

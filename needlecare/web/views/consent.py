@@ -1,37 +1,38 @@
-"""Consent pages: the patient signs online, staff witness a signature at the clinic, the
-therapist countersigns, and clinic admins publish new versions of the text."""
+"""Consent pages: the patient signs online (in their language where the clinic has published a
+translation), staff witness a signature at the clinic, and the therapist countersigns. Clinic
+admins publish the text in `consent_documents`."""
 
 import io
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import STAFF, AuthedRequest, allow
 from needlecare.accounts.models import Role
 from needlecare.audit.services import audit_read
+from needlecare.charting import consent_documents as documents
 from needlecare.charting import selectors
 from needlecare.charting.access import access_consent
-from needlecare.charting.models import Consent
+from needlecare.charting.models import Consent, ConsentDocument
 from needlecare.charting.selectors import NotConsented
 from needlecare.charting.services import (
     consent_countersign,
-    consent_document_publish,
     consent_sign,
 )
-from needlecare.clinics.access import access_clinic
 from needlecare.clinics.selectors import therapist_of
 from needlecare.common.errors import DomainError
 from needlecare.common.time import clinic_zone
 from needlecare.patients.access import access_own_patient, access_patient
 from needlecare.patients.models import Patient
 from needlecare.reports.pdf import consent_pdf
-from needlecare.web.charting_forms import ConsentDocumentForm, ConsentSignForm
+from needlecare.web.charting_forms import ConsentSignForm
 from needlecare.web.forms import attempt
 
 # What the patient reads, in their language, for the refusals of signing and for a consent not
@@ -67,7 +68,7 @@ def _patient_reason(patient: Patient, reason: str) -> str:
     except NotConsented as exc:
         wording = _PATIENT_REASONS.get(exc.code)
         if wording is not None:
-            current = selectors.consent_document_current(patient.preferred_clinic)
+            current = documents.consent_document_current(patient.preferred_clinic)
             return str(wording) % {
                 "name": patient.full_name,
                 "version": current.version if current else "",
@@ -96,7 +97,7 @@ def _sign_as(
     data = form.cleaned_data
     return consent_sign(
         patient=patient,
-        document=selectors.consent_document_of(patient.preferred_clinic, data["document"]),
+        document=documents.consent_document_of(patient.preferred_clinic, data["document"]),
         signed_name=data["signed_name"],
         agreed=data["agreed"],
         covers_thorax=data["covers_thorax"],
@@ -105,6 +106,52 @@ def _sign_as(
         by=request.user,
         witness=request.user if staff else None,
     )
+
+
+def _reading_language(request: AuthedRequest, patient: Patient, staff: bool) -> str:
+    """The language the consent is read and signed in: the patient's page language; at the
+    clinic, the one staff chose (`?language=`), else the patient's preferred language."""
+    if not staff:
+        return get_language()
+    wanted = request.GET.get("language", "")
+    return wanted if wanted in dict(settings.LANGUAGES) else patient.preferred_language
+
+
+def _translations(document: ConsentDocument) -> list[ConsentDocument]:
+    """The versions staff can show the patient: the English text and its translations."""
+    english = document.translates or document
+    return [english, *documents.consent_translations_current(english).values()]
+
+
+def _context(
+    request: AuthedRequest, patient: Patient, document: ConsentDocument | None, *, staff: bool
+) -> dict[str, Any]:
+    """What the consent page shows besides its form: the document, where the patient's consent
+    stands, and the consents signed (a translation counts as its English version)."""
+    clinic = patient.preferred_clinic
+    english = (document.translates_id or document.pk) if document else None
+    consents = selectors.consents_of(patient)
+    standing = selectors.consent_status(patient, clinic)
+    if not staff and not standing.in_force:
+        standing = replace(standing, reason=_patient_reason(patient, standing.reason))
+    return {
+        "patient": patient,
+        "clinic": clinic,
+        "document": document,
+        "blocks": document.blocks if document else [],
+        "status": standing,
+        "consents": consents,
+        "staff": staff,
+        "can_countersign": staff and request.user.role == Role.THERAPIST,
+        "signed_this_version": any(
+            english in (c.document_id, c.document.translates_id) for c in consents
+        ),
+        "latest_is_current": bool(
+            standing.latest
+            and english in (standing.latest.document_id, standing.latest.document.translates_id)
+        ),
+        "translations": _translations(document) if staff and document else [],
+    }
 
 
 def _consent_page(
@@ -116,7 +163,7 @@ def _consent_page(
     status: int = 200,
 ) -> HttpResponse:
     clinic = patient.preferred_clinic
-    document = selectors.consent_document_current(clinic)
+    document = documents.consent_document_in(clinic, _reading_language(request, patient, staff))
     signing = countersign_error is None and request.method == "POST"
     form = ConsentSignForm(
         request.POST if signing else None,
@@ -144,25 +191,8 @@ def _consent_page(
             targets=[Consent],
             patient_id=patient.pk,
         )
-    consents = selectors.consents_of(patient)
-    standing = selectors.consent_status(patient, clinic)
-    if not staff and not standing.in_force:
-        standing = replace(standing, reason=_patient_reason(patient, standing.reason))
-    context: dict[str, Any] = {
-        "patient": patient,
-        "clinic": clinic,
-        "document": document,
-        "blocks": document.blocks if document else [],
-        "status": standing,
-        "consents": consents,
-        "form": form,
-        "staff": staff,
-        "can_countersign": staff and request.user.role == Role.THERAPIST,
-        "countersign_error": countersign_error,
-        "signed_this_version": bool(
-            document and any(c.document_id == document.pk for c in consents)
-        ),
-    }
+    context = _context(request, patient, document, staff=staff)
+    context.update(form=form, countersign_error=countersign_error)
     with timezone.override(clinic_zone(clinic)):
         return render(
             request, "consent/consent.html", context, status=outcome.status if signing else status
@@ -220,39 +250,3 @@ def staff_consent_pdf(request: AuthedRequest, consent_id: int) -> FileResponse:
     consent = access_consent(request.user, consent_id, roles=STAFF)
     audit_read(actor=request.user, request=request, what="consent PDF", targets=[consent])
     return _pdf(consent)
-
-
-@allow(Role.CLINIC_ADMIN)
-def consent_document(request: AuthedRequest, slug: str) -> HttpResponse:
-    clinic = access_clinic(request.user, slug, roles=(Role.CLINIC_ADMIN,))
-    current = selectors.consent_document_current(clinic)
-    initial: dict[str, Any] = {"title": "Consent to dry needling", "valid_days": 365}
-    if current is not None:
-        initial = {"title": current.title, "body": current.body, "valid_days": current.valid_days}
-    form = ConsentDocumentForm(request.POST or None, initial=initial)
-    outcome = attempt(
-        form,
-        lambda: consent_document_publish(
-            clinic=clinic,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            valid_days=form.cleaned_data["valid_days"],
-            by=request.user,
-        ),
-    )
-    if outcome.value is not None:
-        messages.success(
-            request,
-            f"Version {outcome.value.version} is published; every patient signs it afresh "
-            "before their next treatment.",
-        )
-        return redirect("staff-consent-document", slug=clinic.slug)
-    context = {
-        "clinic": clinic,
-        "current": current,
-        "blocks": current.blocks if current else [],
-        "history": selectors.consent_documents(clinic),
-        "form": form,
-    }
-    with timezone.override(clinic_zone(clinic)):
-        return render(request, "consent/document.html", context, status=outcome.status)

@@ -26,6 +26,7 @@ from ..values import (
     ScreeningAnswer,
     ScreeningValue,
     SessionValue,
+    bcp47,
 )
 
 # The URL of a stored or generated file: kind "consent" (the signed PDF) or "letter".
@@ -106,6 +107,7 @@ def consent_value(consent: Consent, file_url: FileUrl) -> ConsentValue:
         countersigned_at=(
             _at(consent.countersigned_at, document.clinic) if consent.countersigned_at else None
         ),
+        language=bcp47(document.language),
     )
 
 

@@ -22,6 +22,7 @@ from ..values import (
     ServiceRef,
     ServiceValue,
     SlotValue,
+    bcp47,
 )
 
 
@@ -47,8 +48,7 @@ def patient_value(patient: Patient) -> PatientValue:
         phone=patient.phone,
         address=_address(patient),
         clinic_id=patient.preferred_clinic_id,
-        # Django's language code -> BCP-47 (pt-br -> pt-BR).
-        language={"pt-br": "pt-BR"}.get(patient.preferred_language, patient.preferred_language),
+        language=bcp47(patient.preferred_language),
         physician_name=physician.name if physician else "",
     )
 

@@ -168,6 +168,7 @@ def consent_resource(value: ConsentValue, *, now: dt.datetime) -> JSON:
             "organization": [ref("Organization", value.clinic_id)],
             "sourceAttachment": {
                 "contentType": "application/pdf",
+                "language": value.language,
                 "url": value.pdf_url,
                 "title": title,
                 "creation": instant(value.signed_at),

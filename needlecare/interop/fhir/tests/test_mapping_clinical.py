@@ -22,7 +22,7 @@ from needlecare.interop.fhir.mapping.records import (
     pain_observation_resources,
     parse_observation_id,
 )
-from needlecare.interop.fhir.values import MeasureItem
+from needlecare.interop.fhir.values import MeasureItem, bcp47
 
 from .r4b import validate
 from .samples import (
@@ -88,6 +88,14 @@ def test_a_consent_is_for_treatment_with_its_period_version_and_signed_pdf():
     assert "version 3" in consent["sourceAttachment"]["title"]
     assert consent["policy"][0]["uri"].endswith("/consent-document/2/version/3")
     assert consent["verification"][0]["verifiedWith"] == {"reference": "Practitioner/3"}
+
+
+def test_a_consent_names_the_language_of_the_document_signed():
+    assert consent_resource(CONSENT, now=VISIT)["sourceAttachment"]["language"] == "en"
+    spanish = consent_resource(replace(CONSENT, language="es"), now=VISIT)
+    assert spanish["sourceAttachment"]["language"] == "es"
+    validate(spanish)
+    assert bcp47("pt-br") == "pt-BR" and bcp47("es") == "es"
 
 
 def test_a_consent_past_its_period_is_inactive_and_an_unsigned_one_unverified():
