@@ -1,11 +1,13 @@
 import pytest
 
 from needlecare.common.testing.charting import visit  # noqa: F401 - a consented visit
+from needlecare.common.testing.object_store import store  # noqa: F401 - an S3-compatible server
 from needlecare.common.testing.personas import Practice, build_practice
 from needlecare.common.testing.server import (  # noqa: F401 - fixtures for every app's tests
     demo_clinics,
     live_server_url,
     server_environment,
+    two_servers,
 )
 from needlecare.common.testing.smtp import smtp, smtp_server  # noqa: F401 - a real SMTP server
 from needlecare.common.testing.two_factor import VerifiedClient
@@ -28,6 +30,10 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
     if uses_db or {"db", "transactional_db"} & set(request.fixturenames):
         request.getfixturevalue("_django_db_helper")
         cache.clear()
+        # The public pages kept per process: each test's database counts changes afresh.
+        from needlecare.clinics.public import forget
+
+        forget()
 
 
 @pytest.fixture(autouse=True)

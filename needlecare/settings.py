@@ -71,7 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: proxy headers only from NEEDLECARE_TRUSTED_PROXIES (needlecare/web/proxy.py).
+    # First, while REMOTE_ADDR is still the peer: a request id for the response, the logs and
+    # the access log, a proxy's X-Request-ID kept only from a trusted one (web/request_id.py).
+    "needlecare.web.request_id.RequestIdMiddleware",
+    # Then proxy headers only from NEEDLECARE_TRUSTED_PROXIES (needlecare/web/proxy.py).
     "needlecare.web.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,13 +125,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+# Persistent connections on both databases (each server thread keeps its own), checked before
+# reuse so a restarted database is survived. On SQLite a new connection per request cost more
+# than the page: its pragmas, and a WAL checkpoint each time the last one closed.
+CONN_MAX_AGE = int(os.environ.get("NEEDLECARE_CONN_MAX_AGE", "60"))
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL,
-            # Persistent connections, checked before reuse so a restarted server is survived.
-            conn_max_age=int(os.environ.get("NEEDLECARE_CONN_MAX_AGE", "60")),
-            conn_health_checks=True,
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
     }
 else:
@@ -148,6 +152,8 @@ else:
                 ),
             },
             "TEST": {"NAME": os.environ.get("NEEDLECARE_TEST_SQLITE") or None},
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 
@@ -216,7 +222,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "needlecare_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
+    },
+    # Each process's own copy of the public pages' fixed parts, keyed on the clinics' change
+    # count (needlecare/clinics/public.py): nothing in it needs sharing or can go stale.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "needlecare-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    },
 }
 
 # --- Time and language ----------------------------------------------------------------------
@@ -233,8 +246,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Stored files (letters, clearance uploads, FHIR bulk exports): the file system under MEDIA_ROOT
+# unless NEEDLECARE_STORAGE_URL names an S3-compatible object store (needlecare/common/
+# storage_url.py; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+from needlecare.common.storage_url import default_storage_of  # noqa: E402 - beside its one use
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_of(os.environ.get("NEEDLECARE_STORAGE_URL", "")),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -299,7 +317,18 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request it was written for (web/request_id.py; "-" outside one).
+    "filters": {"request_id": {"()": "needlecare.web.request_id.RequestIdFilter"}},
+    "formatters": {
+        "console": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "console",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NEEDLECARE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -1,11 +1,13 @@
 import datetime as dt
+import json
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from needlecare.accounts.access import STAFF, AuthedRequest, roles
 from needlecare.clinics import selectors
 from needlecare.clinics.access import access_clinic
+from needlecare.clinics.public import kept
 from needlecare.common.schemas import ClockTime, Message, Slug
 from needlecare.common.time import clinic_today
 
@@ -46,8 +48,14 @@ class TherapistOut(Schema):
 
 
 @router.get("/", response=list[ClinicOut], auth=None, summary="The practice's clinics (public)")
-def list_clinics(request: HttpRequest) -> list[ClinicOut]:
-    return [
+def list_clinics(request: HttpRequest) -> HttpResponse:
+    # The same JSON for everyone until a clinic or its hours change (clinics/public.py).
+    body = kept("api:clinics", _clinics_json)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _clinics_json() -> bytes:
+    clinics = [
         ClinicOut(
             slug=c.slug,
             name=c.name,
@@ -62,6 +70,7 @@ def list_clinics(request: HttpRequest) -> list[ClinicOut]:
         )
         for c in selectors.clinics_public()
     ]
+    return json.dumps([c.model_dump(mode="json") for c in clinics]).encode()
 
 
 @router.get(

@@ -207,3 +207,15 @@ class Credential(models.Model):
 
     def status(self, on: dt.date) -> CredentialStatus:
         return credential_status(self.valid_from, self.expires_on, on)
+
+
+class PublicGeneration(models.Model):
+    """One row counting changes to what the public pages show of the clinics (their details
+    and opening hours). Database triggers bump it on every insert, update or delete of those
+    tables, however the change is made, so each server process can keep the public clinic list
+    and pages until the count moves (clinics/selectors.py)."""
+
+    generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"public clinic data, change {self.generation}"

@@ -1,5 +1,7 @@
 """`needlecare backup FILE`: the database, every stored file and a manifest, in one archive,
-taken while the server runs."""
+taken while the server runs. With an object store (NEEDLECARE_STORAGE_URL=s3://...) the files
+are the store's business (its versioning and replication): the archive holds the database and a
+manifest naming the bucket and prefix, and no files."""
 
 import shutil
 import tempfile
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from needlecare.common.storage_url import object_store_of
 from needlecare.ops.archive import ArchiveWriter
 from needlecare.ops.database import applied_schema, copy_database, vendor
 from needlecare.ops.manifest import DATABASE_MEMBERS, FILES_PREFIX, Manifest, OpsError
@@ -28,8 +31,9 @@ def backup_create(*, path: Path) -> Manifest:
         raise OpsError(f"{path.parent} is not a directory")
     if path.is_dir():
         raise OpsError(f"{path} is a directory: name the archive file to write")
+    object_store = object_store_of(settings.STORAGES["default"])
     media = Path(settings.MEDIA_ROOT).resolve()
-    if path.is_relative_to(media):
+    if object_store is None and path.is_relative_to(media):
         raise OpsError(f"write the archive outside {media}, whose files it backs up")
     kind = vendor()
     schema = applied_schema()
@@ -43,7 +47,7 @@ def backup_create(*, path: Path) -> Manifest:
         with ArchiveWriter(path) as writer:
             writer.add_file(DATABASE_MEMBERS[kind], dump)
             dump.unlink()
-            for source in stored_files(media):
+            for source in [] if object_store else stored_files(media):
                 try:
                     writer.add_file(FILES_PREFIX + source.relative_to(media).as_posix(), source)
                 except FileNotFoundError:
@@ -54,6 +58,7 @@ def backup_create(*, path: Path) -> Manifest:
                 vendor=kind,
                 schema=schema,
                 members=dict(writer.members),
+                object_store=object_store,
             )
             writer.commit(manifest)
     except OSError as error:

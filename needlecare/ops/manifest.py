@@ -3,6 +3,9 @@
 The archive is a gzipped tar of `database/<dump>`, `files/<path under MEDIA_ROOT>` and, last,
 `manifest.json`, which lists every other member with its SHA-256 and size, the database vendor,
 the schema (the latest applied migration of each app), the needlecare version and the time.
+When the installation keeps its files in an object store (NEEDLECARE_STORAGE_URL=s3://...), the
+archive has no `files/` members: the manifest's `object_store` names the bucket and prefix, whose
+own versioning and replication keep the files.
 """
 
 import json
@@ -54,6 +57,8 @@ class Manifest:
     vendor: str
     schema: dict[str, str]
     members: dict[str, Member]
+    # "s3://bucket/prefix [at endpoint]" when the files stayed in an object store; else None.
+    object_store: str | None = None
 
     @property
     def database_member(self) -> str:
@@ -75,6 +80,8 @@ class Manifest:
                 for name, m in sorted(self.members.items())
             },
         }
+        if self.object_store is not None:
+            data["object_store"] = self.object_store
         return json.dumps(data, indent=2).encode() + b"\n"
 
     @classmethod
@@ -97,6 +104,7 @@ class Manifest:
                 vendor=str(data["database_vendor"]),
                 schema={str(app): str(name) for app, name in data["schema"].items()},
                 members=members,
+                object_store=_object_store(data.get("object_store")),
             )
         except ArchiveRefused:
             raise
@@ -109,7 +117,19 @@ class Manifest:
         for name in manifest.members:
             if not member_name_allowed(name) or name == MANIFEST_NAME:
                 raise ArchiveRefused(f"the archive's manifest lists a bad member name {name!r}")
+        if manifest.object_store is not None and manifest.file_members:
+            raise ArchiveRefused(
+                "the archive's manifest is damaged (files both archived and in an object store)"
+            )
         return manifest
+
+
+def _object_store(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.startswith("s3://") or "\n" in value:
+        raise ValueError(f"object_store is {value!r}, not an s3:// location")
+    return value
 
 
 def member_name_allowed(name: str) -> bool:
@@ -156,6 +176,21 @@ def check_compatible(manifest: Manifest, *, vendor: str, schema: Mapping[str, st
         )
 
 
+def check_files_place(manifest: Manifest, *, object_store: str | None) -> None:
+    """Files archived go to a file-system installation; files left in an object store need an
+    installation that reads an object store (the same one, or a copy of it)."""
+    if manifest.object_store is not None and object_store is None:
+        raise ArchiveRefused(
+            f"the archive's files are in the object store {manifest.object_store}, not in the "
+            "archive: set NEEDLECARE_STORAGE_URL to that store (or a copy of it) and restore again"
+        )
+    if manifest.object_store is None and object_store is not None:
+        raise ArchiveRefused(
+            f"the archive holds its files but this installation keeps files in {object_store}: "
+            "restore with NEEDLECARE_STORAGE_URL unset (the file system)"
+        )
+
+
 def schema_difference(archived: Mapping[str, str], code: Mapping[str, str]) -> str:
     """The first few differences between two schemas, said briefly; '' when they agree."""
     diffs = []
@@ -191,4 +226,5 @@ def summary(manifest: Manifest) -> dict[str, Any]:
         "database_bytes": manifest.members[manifest.database_member].size,
         "needlecare_version": manifest.needlecare_version,
         "created_at": manifest.created_at.isoformat(),
+        "object_store": manifest.object_store,
     }

@@ -39,6 +39,15 @@ def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SI
 
 def access_own_patient(user: User) -> Patient:
     """The signed-in patient's own record, else not found."""
+    if user.is_authenticated and user.is_patient:  # theirs by its link: one query
+        found = (
+            Patient.objects.select_related("preferred_clinic", "referring_physician")
+            .filter(user=user)
+            .first()
+        )
+        if found is None:
+            raise Http404("No patient record is linked to this account.")
+        return found
     own = patient_of(user)
     if own is None:
         raise Http404("No patient record is linked to this account.")

@@ -3,6 +3,9 @@
 `server_environment` migrates a fresh SQLite directory (or, when DATABASE_URL is set, a fresh
 PostgreSQL database of its own); `live_server_url` runs `needlecare serve` (gunicorn) on it with the
 demo practice loaded. Session-scoped: browser and concurrency tests share one server.
+Test servers run one worker process (`--workers 1`, and NEEDLECARE_WORKERS=1 for tests that
+start `serve` themselves) unless a test asks for more. `two_servers`: two servers on one
+database.
 """
 
 import contextlib
@@ -32,6 +35,8 @@ from needlecare.common.testing.two_factor import code_from_secret, fresh_demo_co
 from needlecare.demo.data import DEMO_PASSWORD
 
 STARTUP_TIMEOUT = 30.0
+# A stopping server finishes its requests (graceful_timeout, 30 s): wait a little longer.
+STOP_TIMEOUT = 40.0
 
 
 def _needlecare_command() -> list[str]:
@@ -96,6 +101,8 @@ def server_environment() -> Iterator[ServerEnvironment]:
     env["NEEDLECARE_DATA_DIR"] = str(data_dir)
     # Serve as in production: no debug pages; WhiteNoise serves the static files.
     env["NEEDLECARE_DEBUG"] = "0"
+    # One process per test server (not one per core), unless a test asks for more.
+    env["NEEDLECARE_WORKERS"] = "1"
     env.pop("NEEDLECARE_TEST_SQLITE", None)
 
     database_url = os.environ.get("DATABASE_URL", "").strip()
@@ -140,14 +147,26 @@ def live_server_url(
         yield base_url
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    """A `needlecare serve` process: its address, process (gunicorn's main one) and log."""
+
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+
 @contextlib.contextmanager
-def running_server(
+def started_server(
     server_environment: ServerEnvironment,
     extra_env: dict[str, str] | None = None,
     log_name: str = "server.log",
     health_headers: dict[str, str] | None = None,
-) -> Iterator[str]:
-    """`needlecare serve` on a free port, with `extra_env` over the server's environment.
+    workers: int = 1,
+) -> Iterator[RunningServer]:
+    """`needlecare serve --workers N` on a free port, `extra_env` over the server's environment;
+    its standard output and error (the access log among them) in `log_name`.
 
     `health_headers` go with the readiness check (a production server behind a proxy
     redirects a plain-HTTP one)."""
@@ -160,6 +179,8 @@ def running_server(
                 *server_environment.command,
                 "serve",
                 f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
             ],
             env={**server_environment.env, **(extra_env or {})},
             cwd=server_environment.data_dir,
@@ -168,14 +189,44 @@ def running_server(
         )
     try:
         _wait_until_healthy(base_url, process, log_path, health_headers)
-        yield base_url
+        yield RunningServer(base_url, port, process, log_path)
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_server(
+    server_environment: ServerEnvironment,
+    extra_env: dict[str, str] | None = None,
+    log_name: str = "server.log",
+    health_headers: dict[str, str] | None = None,
+    workers: int = 1,
+) -> Iterator[str]:
+    """`started_server`, yielding only its base URL."""
+    with started_server(server_environment, extra_env, log_name, health_headers, workers) as server:
+        yield server.url
+
+
+@pytest.fixture
+def two_servers(server_environment: ServerEnvironment) -> Iterator[list[int]]:
+    """Two `needlecare serve` processes (one worker each) on one database; their ports."""
+    try:
+        with contextlib.ExitStack() as stack:
+            servers = [
+                stack.enter_context(started_server(server_environment, log_name=f"two-{n}.log"))
+                for n in (1, 2)
+            ]
+            yield [server.port for server in servers]
+    finally:
+        # Leave no spent counts behind for other tests sharing this database.
+        server_environment.run_ok(
+            "shell", "-c", "from django.core.cache import cache; cache.clear()"
+        )
 
 
 def _wait_until_healthy(
@@ -265,3 +316,13 @@ def _second_step(conn: http.client.HTTPConnection, jar: dict[str, str], email: s
         jar.update(_cookies(answer))
         return
     raise AssertionError(f"the second step refused the code ({answer.status})")
+
+
+def get_signed_in(port: int, path: str, cookies: dict[str, str]) -> tuple[int, bytes]:
+    """GET `path` from the server on `port` with a signed-in user's cookies: status and body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body

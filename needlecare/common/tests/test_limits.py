@@ -4,7 +4,6 @@ with 429 and Retry-After, and held across two real server processes on one datab
 import datetime as dt
 import http.client
 import json
-import subprocess
 import time
 import urllib.parse
 
@@ -13,7 +12,6 @@ import time_machine
 from django.db import connection
 
 from needlecare.common.limits import Limit, limit_clear, limit_hit, limit_wait
-from needlecare.common.testing.server import _free_port, _wait_until_healthy
 
 START = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 LIMIT = Limit("test", 3, 60)
@@ -60,37 +58,6 @@ def test_the_public_evaluator_answers_429_with_retry_after_and_a_message(client)
 
 
 # --- Across processes -------------------------------------------------------------------------
-
-
-def _start(server_environment, port: int) -> subprocess.Popen[bytes]:
-    log = (server_environment.data_dir / f"limits-{port}.log").open("w")
-    return subprocess.Popen(
-        [*server_environment.command, "serve", f"127.0.0.1:{port}"],
-        env=server_environment.env,
-        cwd=server_environment.data_dir,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-@pytest.fixture
-def two_servers(server_environment):
-    """Two `needlecare serve` processes on one database (freshly migrated: nothing else)."""
-    ports = [_free_port(), _free_port()]
-    processes = [_start(server_environment, port) for port in ports]
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            log = server_environment.data_dir / f"limits-{port}.log"
-            _wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
-        # Leave no spent counts behind for other tests sharing this database.
-        server_environment.run_ok(
-            "shell", "-c", "from django.core.cache import cache; cache.clear()"
-        )
 
 
 def _post(port: int, path: str, body: str, headers: dict[str, str]) -> http.client.HTTPResponse:

@@ -3,7 +3,6 @@ row, audited) restores into a fresh place as the practice stood at the backup: e
 rows, every file's checksum, and a letter downloads from the restored server. On the suite's
 database (SQLite, or PostgreSQL when DATABASE_URL is set)."""
 
-import http.client
 import subprocess
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from needlecare.common.testing.server import _free_port, sign_in
+from needlecare.common.testing.server import _free_port, get_signed_in, sign_in
 from needlecare.ops.tests.places import Place, files, places, tables, wait_healthy
 
 pytestmark = pytest.mark.server
@@ -74,16 +73,7 @@ def _assert_rows_as_of_backup(
 def _download(base_url: str, letter_id: int) -> tuple[int, bytes]:
     port = int(base_url.rsplit(":", 1)[1])
     cookies = sign_in("127.0.0.1", port, THERAPIST)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        "GET",
-        f"/staff/letters/{letter_id}.pdf",
-        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
-    )
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response.status, body
+    return get_signed_in(port, f"/staff/letters/{letter_id}.pdf", cookies)
 
 
 def test_a_backup_taken_while_writing_restores_the_practice_as_it_stood(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The manifest's rules, as plain functions: what a member may be called, when the members
 match, when an archive fits this code and database, and which migration is an app's latest."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from needlecare.ops.manifest import (
     Manifest,
     Member,
     check_compatible,
+    check_files_place,
     check_members,
     latest_applied,
     member_name_allowed,
@@ -145,3 +147,37 @@ def test_a_migration_the_code_does_not_know_is_the_latest() -> None:
     # A database migrated by newer code must not pass for this code's schema.
     applied = [("reports", "0001_initial"), ("reports", "0009_newer")]
     assert latest_applied(applied, {("reports", "0001_initial"): 1}) == {"reports": "0009_newer"}
+
+
+STORE = "s3://needlecare-docs/stoughton at https://minio.internal:9000"
+
+
+def test_a_manifest_naming_an_object_store_reads_back_and_one_without_says_nothing() -> None:
+    in_store = _manifest(members={DUMP: Member("a" * 64, 10)}, object_store=STORE)
+    assert Manifest.from_json(in_store.to_json()) == in_store
+    assert b"object_store" not in _manifest().to_json()
+    assert Manifest.from_json(_manifest().to_json()).object_store is None
+
+
+@pytest.mark.parametrize("value", [42, "", "/srv/media", "s3://a\nb"])
+def test_an_object_store_that_is_not_an_s3_location_is_damage(value: object) -> None:
+    data = json.loads(_manifest(members={DUMP: Member("a" * 64, 10)}).to_json())
+    data["object_store"] = value
+    with pytest.raises(ArchiveRefused, match="manifest is damaged"):
+        Manifest.from_json(json.dumps(data).encode())
+
+
+def test_files_both_archived_and_in_an_object_store_are_damage() -> None:
+    with pytest.raises(ArchiveRefused, match="both archived and in an object store"):
+        Manifest.from_json(_manifest(object_store=STORE).to_json())
+
+
+def test_files_restore_only_where_they_can_be_read() -> None:
+    in_store = _manifest(members={DUMP: Member("a" * 64, 10)}, object_store=STORE)
+    check_files_place(in_store, object_store=STORE)
+    check_files_place(in_store, object_store="s3://copy/stoughton")  # a replica
+    check_files_place(_manifest(), object_store=None)
+    with pytest.raises(ArchiveRefused, match="set NEEDLECARE_STORAGE_URL to that store"):
+        check_files_place(in_store, object_store=None)
+    with pytest.raises(ArchiveRefused, match="restore with NEEDLECARE_STORAGE_URL unset"):
+        check_files_place(_manifest(), object_store=STORE)

@@ -223,8 +223,10 @@ def test_closures_time_off_and_the_past_are_refused(schedule):
     )
     with pytest.raises(Conflict):
         book(schedule, at=schedule.at(10, days=1))
-    with pytest.raises(Conflict):
-        book(schedule, at=schedule.at(9, days=-14))
+    with pytest.raises(
+        Conflict
+    ):  # the schedule's Monday is 8 to 14 days ahead: 3 weeks back is past
+        book(schedule, at=schedule.at(9, days=-21))
 
 
 def test_a_naive_start_is_refused(schedule):

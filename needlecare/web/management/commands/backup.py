@@ -26,9 +26,13 @@ class Command(BaseCommand):
         except OpsError as error:
             raise CommandError(str(error), returncode=error.exit_status) from None
         about = summary(manifest)
+        files = (
+            f"{about['files']} stored file{'' if about['files'] == 1 else 's'} "
+            f"({about['file_bytes']} bytes)"
+            if about["object_store"] is None
+            else f"a manifest (the stored files stay in the object store {about['object_store']})"
+        )
         self.stdout.write(
             f"backed up the {about['vendor']} database ({about['database_bytes']} bytes) and "
-            f"{about['files']} stored file{'' if about['files'] == 1 else 's'} "
-            f"({about['file_bytes']} bytes) to {options['file']} "
-            f"in {time.monotonic() - started:.1f} s"
+            f"{files} to {options['file']} in {time.monotonic() - started:.1f} s"
         )

@@ -26,9 +26,13 @@ class Command(BaseCommand):
         except OpsError as error:
             raise CommandError(str(error), returncode=error.exit_status) from None
         about = summary(manifest)
+        files = (
+            f"and {about['files']} stored file{'' if about['files'] == 1 else 's'}"
+            if about["object_store"] is None
+            else f"(its stored files are in the object store {about['object_store']})"
+        )
         self.stdout.write(
-            f"restored the {about['vendor']} database and {about['files']} stored "
-            f"file{'' if about['files'] == 1 else 's'} from "
+            f"restored the {about['vendor']} database {files} from "
             f"{options['file']} (made {about['created_at']} by needlecare "
             f"{about['needlecare_version']}) in {time.monotonic() - started:.1f} s"
         )

@@ -1,10 +1,23 @@
 """`needlecare serve [host:port] [--workers N] [--threads N]`: the production server.
 
-gunicorn with threaded workers (gthread): N processes (default 1, or NEEDLECARE_WORKERS) of
---threads threads each. Requests are refused before Django sees them when they are malformed
-or larger than the body limit, and a chunked body is read here, its chunk-size lines bounded by
-gunicorn (8 KB; waitress 3.0.2 spent quadratic CPU on an endless one), then handed on with its
-length. Proxy headers are believed only from NEEDLECARE_TRUSTED_PROXIES (needlecare/web/proxy.py).
+gunicorn with threaded workers (gthread): N processes (default NEEDLECARE_WORKERS, else one per
+core this process may run on) of --threads threads each. Requests are refused before Django sees
+them when they are malformed or larger than the body limit, and a chunked body is read here, its
+chunk-size lines bounded by gunicorn (8 KB; waitress 3.0.2 spent quadratic CPU on an endless
+one), then handed on with its length. Proxy headers are believed only from
+NEEDLECARE_TRUSTED_PROXIES (needlecare/web/proxy.py).
+
+Access log: a line per request on standard output (NEEDLECARE_ACCESS_LOG: a file, "-" for
+standard output, "off"): time, request id (X-Request-ID, needlecare/web/request_id.py), client,
+request line, status, bytes and milliseconds. A request refused here, before Django, shows "-"
+for its id.
+
+Signals to the main process (the one `needlecare serve` started): SIGHUP starts new workers and
+stops the old ones gracefully (each finishes the requests it has; new connections go to the new
+workers) and reopens the access log file; SIGUSR1 only reopens the log files (after rotating
+them); SIGTERM stops gracefully: no new connections, the requests in hand finished within
+GRACEFUL_TIMEOUT (30) seconds, then exit status 0 (SIGINT and SIGQUIT stop at once). The code
+and settings are the ones the main process started with: for new ones, SIGTERM and start again.
 """
 
 import io
@@ -22,6 +35,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import NoMoreData, ParseException
 
 from needlecare.web.proxy import trusted_proxies
+from needlecare.web.serving import limit_queries, request_timeout, warm_up
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 # Django refuses bodies over NEEDLECARE_MAX_REQUEST_BODY with its own message; the server
@@ -29,6 +43,10 @@ DEFAULT_ADDRESS = "127.0.0.1:8000"
 DEFAULT_BODY_LIMIT = 6 * 1024 * 1024
 BODY_MARGIN = 2 * 1024 * 1024
 READ_STEP = 64 * 1024
+# Seconds a stopping worker has to finish its requests (SIGTERM, SIGHUP) before it is killed.
+GRACEFUL_TIMEOUT = 30
+# Time, request id, client, request line, status, bytes, milliseconds.
+ACCESS_LOG_FORMAT = '%(t)s %({x-request-id}o)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -116,6 +134,22 @@ class Server(BaseApplication):
         return self.application
 
 
+def default_workers() -> int:
+    """One worker per core this process may run on (its CPU affinity), else per core."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def access_log(value: str | None = None) -> str | None:
+    """NEEDLECARE_ACCESS_LOG as gunicorn's accesslog: "-" (standard output, the default), a
+    file's path, or None for "off"."""
+    raw = os.environ.get("NEEDLECARE_ACCESS_LOG", "-") if value is None else value
+    raw = raw.strip() or "-"
+    return None if raw.lower() == "off" else raw
+
+
 def server_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return {
@@ -127,8 +161,10 @@ def server_options(host: str, port: int, workers: int, threads: int) -> dict[str
         "backlog": 1024,
         "worker_connections": 500,
         "keepalive": 5,
+        # gthread workers answer the arbiter's heartbeat from their main loop, so this kills a
+        # worker that is stuck, not a slow request.
         "timeout": 120,
-        "graceful_timeout": 8,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
         # Request line, header count and size; the chunk-size line limit is the header size.
         "limit_request_line": 8190,
         "limit_request_fields": 100,
@@ -136,7 +172,8 @@ def server_options(host: str, port: int, workers: int, threads: int) -> dict[str
         # X-Forwarded-Proto sets wsgi.url_scheme only from a trusted proxy; none by default.
         "forwarded_allow_ips": ",".join(str(n) for n in trusted_proxies()),
         "secure_scheme_headers": {"X-FORWARDED-PROTO": "https"},
-        "accesslog": None,
+        "accesslog": access_log(),
+        "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "needlecare",
@@ -158,7 +195,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="server processes (default NEEDLECARE_WORKERS, else 1)",
+            help="server processes (default NEEDLECARE_WORKERS, else one per core available)",
         )
         parser.add_argument("--threads", type=int, default=8, help="threads per process")
 
@@ -167,15 +204,19 @@ class Command(BaseCommand):
         host, port = parse_address(address)
         workers = options["workers"]
         if workers is None:
-            workers = _positive(os.environ.get("NEEDLECARE_WORKERS", "1"))
+            from_env = os.environ.get("NEEDLECARE_WORKERS", "").strip()
+            workers = _positive(from_env) if from_env else default_workers()
         threads = options["threads"]
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be 1 or more", returncode=2)
         try:
             serve_options = server_options(host, port, workers, threads)
+            timeout = request_timeout()
         except ImproperlyConfigured as error:
             raise CommandError(str(error), returncode=2) from None
         application = BodyLimit(get_wsgi_application(), body_limit())
+        limit_queries(timeout)
+        warm_up()
         # Answer as "needlecare", as before, rather than naming the server software.
         gunicorn.http.wsgi.SERVER = "needlecare"
         shown = f"[{host}]" if ":" in host else host

@@ -1,0 +1,140 @@
+"""The public clinic list and pages are kept per process and never stale: every change to a
+clinic or its opening hours, however it is made (a service, the ORM, raw SQL in another
+process), moves the change count the database triggers keep, and the next request shows it.
+A kept page gets a fresh CSRF token for each visitor, and signed-in users, visitors with a
+session or a message, and query strings are served the page rendered as usual."""
+
+import datetime as dt
+import json
+import re
+import urllib.request
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from needlecare.clinics.models import Clinic, OpeningHours
+from needlecare.clinics.public import public_generation
+from needlecare.clinics.services import opening_hours_set
+from needlecare.common.testing.server import ServerEnvironment, running_server
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def _hours(client: Client, slug: str) -> list[dict[str, object]]:
+    clinics = client.get("/api/clinics/").json()
+    return next(c["opening_hours"] for c in clinics if c["slug"] == slug)
+
+
+def test_every_change_to_clinics_or_their_hours_moves_the_count(practice) -> None:
+    p = practice
+    seen = [public_generation()]
+
+    def moved() -> bool:
+        seen.append(public_generation())
+        return seen[-1] is not None and seen[-2] is not None and seen[-1] > seen[-2]
+
+    hours = OpeningHours.objects.create(
+        clinic=p.stoughton, weekday=5, opens=dt.time(9), closes=dt.time(12)
+    )
+    assert moved()
+    OpeningHours.objects.filter(pk=hours.pk).update(closes=dt.time(13))
+    assert moved()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE clinics_clinic SET phone = '781-555-0000' WHERE id = %s", [p.stoughton.pk]
+        )
+    assert moved()
+    hours.delete()
+    assert moved()
+    # Other tables leave it alone.
+    p.patient.first_name = "Changed"
+    p.patient.save()
+    seen.append(public_generation())
+    assert seen[-1] == seen[-2]
+
+
+def test_the_clinic_list_shows_new_hours_at_once(practice) -> None:
+    p = practice
+    client = Client()
+    before = _hours(client, "stoughton")
+    assert _hours(client, "stoughton") == before  # kept: the same answer
+    opening_hours_set(clinic=p.stoughton, hours=[(0, dt.time(7), dt.time(11))], by=p.admin)
+    assert _hours(client, "stoughton") == [{"weekday": 0, "opens": "07:00", "closes": "11:00"}]
+    Clinic.objects.filter(pk=p.stoughton.pk).update(name="Stoughton Center")
+    names = [c["name"] for c in client.get("/api/clinics/").json()]
+    assert "Stoughton Center" in names
+
+
+def test_a_kept_page_has_a_fresh_working_csrf_token_for_each_visitor(practice) -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get("/"), first.get("/"), second.get("/")]
+    tokens = [TOKEN.findall(page.content.decode()) for page in pages]
+    assert all(len(t) == 1 for t in tokens)
+    assert len({t[0] for t in tokens}) == 3  # masked afresh each time
+    assert "\x00" not in pages[2].content.decode()
+    # The kept page's token works with the visitor's own cookie: the language switcher.
+    switched = second.post(
+        "/language/", {"language": "es", "next": "/", "csrfmiddlewaretoken": tokens[2][0]}
+    )
+    assert switched.status_code == 302
+    spanish = second.get("/")
+    assert '<html lang="es">' in spanish.content.decode()
+
+
+def test_pages_show_new_hours_and_names_at_once(practice) -> None:
+    p = practice
+    client = Client()
+    assert "Stoughton" in client.get("/").content.decode()
+    Clinic.objects.filter(pk=p.stoughton.pk).update(name="Stoughton Riverside")
+    for path in ("/", "/check/", "/book/"):
+        assert "Stoughton Riverside" in client.get(path).content.decode(), path
+
+
+def test_signed_in_users_and_query_strings_get_their_own_page(practice) -> None:
+    p = practice
+    Client().get("/book/")  # kept for visitors
+    patient = Client()
+    patient.force_login(p.patient.user)
+    assert "You are signed in." in patient.get("/book/").content.decode()
+    assert "You are signed in." not in Client().get("/book/").content.decode()
+    assert Client().get("/?from=letter").status_code == 200
+
+
+@pytest.mark.server
+def test_a_running_server_shows_a_change_made_by_another_process(
+    server_environment: ServerEnvironment, demo_clinics: list[dict[str, str]]
+) -> None:
+    with running_server(server_environment, log_name="kept.log") as base_url:
+
+        def fetch(path: str) -> str:
+            with urllib.request.urlopen(f"{base_url}{path}", timeout=10) as response:  # noqa: S310
+                return response.read().decode()
+
+        for _ in range(3):  # warm every thread's connection and the kept copies
+            assert "Foxboro" in fetch("/") and "Foxboro" in fetch("/api/clinics/")
+        rename = (
+            "from needlecare.clinics.models import Clinic\n"
+            "Clinic.objects.filter(slug='foxboro').update(name='{}')\n"
+        )
+        server_environment.run_ok("shell", "-c", rename.format("Foxboro Patriot Place"))
+        try:
+            assert "Foxboro Patriot Place" in fetch("/")
+            names = [c["name"] for c in json.loads(fetch("/api/clinics/"))]
+            assert "Foxboro Patriot Place" in names
+        finally:
+            server_environment.run_ok("shell", "-c", rename.format("Foxboro"))
+        assert "Foxboro Patriot Place" not in fetch("/")
+
+
+def test_nothing_is_kept_without_a_count(practice) -> None:
+    # A flushed database has no counter row: pages are rendered every time, never stale.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM clinics_publicgeneration")
+    assert public_generation() is None
+    client = Client()
+    assert "Stoughton" in client.get("/").content.decode()
+    Clinic.objects.filter(pk=practice.stoughton.pk).update(name="Stoughton North")
+    assert "Stoughton North" in client.get("/").content.decode()
+    assert "Stoughton North" in json.dumps(client.get("/api/clinics/").json())
