@@ -308,6 +308,9 @@ def _second_step(conn: http.client.HTTPConnection, jar: dict[str, str], email: s
         code, path = code_from_secret(secret), path + "setup/"
     body = urllib.parse.urlencode({"code": code, "csrfmiddlewaretoken": jar["csrftoken"]})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    # A fresh code can take up to 30 s to come, longer than the server keeps an idle connection
+    # open (5 s): send it on a new one.
+    conn.close()
     conn.request("POST", path, body, headers)
     answer = conn.getresponse()
     answer.read()
