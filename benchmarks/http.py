@@ -184,7 +184,7 @@ def _rss_mb(server: subprocess.Popen[bytes]) -> float:
     return round(max(peaks, default=0.0), 1)
 
 
-def _prepare(tmp: Path) -> dict[str, str]:
+def _prepare() -> dict[str, str]:
     """Migrate, load the demo, collect static files; the signed-in pages' paths."""
     import django
 
@@ -209,7 +209,7 @@ def _prepare(tmp: Path) -> dict[str, str]:
 
 def child(seconds: int, rounds: int, out: Path) -> None:
     tmp = Path(os.environ["NEEDLECARE_DATA_DIR"])
-    pages = _prepare(tmp)
+    pages = _prepare()
     needlecare = [str(Path(sys.executable).parent / "needlecare"), "serve"]
     bare = [sys.executable, str(HERE / "bare_app.py")]
     result: dict[str, Any] = {}

@@ -18,12 +18,6 @@ PAGE_SECONDS = 24 * 60 * 60  # how long a kept public page lives at most in a pr
 _kept: dict[str, tuple[int, Any]] = {}
 
 
-def in_transaction() -> bool:
-    """Whether this request is inside a transaction of its own, whose count may yet roll back
-    (a test case's enclosing transaction does not count: its tests see what they commit)."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
-
-
 def public_generation() -> int | None:
     """The change count of the public clinic data; None if the counter row is missing (a
     flushed test database), when nothing may be kept."""
@@ -38,7 +32,7 @@ def kept(name: str, build: Callable[[], T]) -> T:
 
     The count is read before building, so what is kept is at least as new as its count."""
     generation = public_generation()
-    if generation is None or in_transaction():  # a count that may yet roll back
+    if generation is None:
         return build()
     held = _kept.get(name)
     if held is not None and held[0] == generation:
@@ -57,7 +51,7 @@ def forget() -> None:
 def page_cache(name: str) -> dict[str, Any]:
     """The context a public page's `{% cache %}` block is keyed on: its name, the change
     count, and a lifetime of 0 (nothing kept) when there is no count."""
-    generation = None if in_transaction() else public_generation()
+    generation = public_generation()
     return {
         "page_cache_key": f"{name}:{generation}",
         "page_cache_seconds": 0 if generation is None else PAGE_SECONDS,

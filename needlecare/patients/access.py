@@ -7,7 +7,7 @@
 from collections.abc import Iterable
 from typing import TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from needlecare.accounts.access import ANY_SIGNED_IN, access_record_of_patient, staff_clinic_ids
@@ -18,14 +18,17 @@ from needlecare.patients.selectors import patient_of
 M = TypeVar("M", bound=Model)
 
 
+def _with_record() -> QuerySet[Patient]:
+    """Patients with what their record pages show beside them."""
+    return Patient.objects.select_related("preferred_clinic", "referring_physician")
+
+
 def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SIGNED_IN) -> Patient:
     """The patient themself, or staff of the patient's clinic (in one of roles), else not found."""
     if not user.is_authenticated or user.role not in set(roles):
         raise Http404("No such patient.")
     try:
-        patient = Patient.objects.select_related("preferred_clinic", "referring_physician").get(
-            pk=patient_id
-        )
+        patient = _with_record().get(pk=patient_id)
     except (Patient.DoesNotExist, ValueError, TypeError):
         raise Http404("No such patient.") from None
     if user.is_patient:
@@ -40,11 +43,7 @@ def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SI
 def access_own_patient(user: User) -> Patient:
     """The signed-in patient's own record, else not found."""
     if user.is_authenticated and user.is_patient:  # theirs by its link: one query
-        found = (
-            Patient.objects.select_related("preferred_clinic", "referring_physician")
-            .filter(user=user)
-            .first()
-        )
+        found = _with_record().filter(user=user).first()
         if found is None:
             raise Http404("No patient record is linked to this account.")
         return found

@@ -39,11 +39,11 @@ DRY_NEEDLING = (
 )
 
 
-def _render(template: str, context: dict[str, Any], *, language: str = "en") -> bytes:
-    """The template as a PDF in `language` (letters to physicians are English whatever the
-    language of the request that asks for them)."""
-    with translation.override(language):
-        html = render_to_string(f"reports/{template}", {**context, "document_language": language})
+def _render(template: str, context: dict[str, Any]) -> bytes:
+    """The template as a PDF in the active language, which the caller chose: the language a
+    consent was signed in, English for letters to physicians (`translation.override`)."""
+    language = translation.get_language() or "en"
+    html = render_to_string(f"reports/{template}", {**context, "document_language": language})
     # Imported here: WeasyPrint is heavy to load, and only letters need it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
@@ -188,7 +188,7 @@ def _consent_pdf(consent: Consent, document: ConsentDocument) -> bytes:
         how=how,
         countersigned=countersigned,
     )
-    return _render("consent.html", context, language=document.language)
+    return _render("consent.html", context)
 
 
 # --- b. the progress letter ----------------------------------------------------------------

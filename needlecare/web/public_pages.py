@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from needlecare.clinics.public import PAGE_SECONDS, in_transaction, public_generation
+from needlecare.clinics.public import PAGE_SECONDS, public_generation
 
 View = Callable[[HttpRequest], HttpResponse]
 CSRF_MARK = "\x00csrf\x00"  # never in a rendered page: the middleware refuses NUL characters
@@ -40,7 +40,7 @@ def kept_for_visitors(view: View) -> View:
         if not _keepable(request):
             return view(request)
         generation = public_generation()
-        if generation is None or in_transaction():
+        if generation is None:
             return view(request)
         store = caches["pages"]
         key = f"page:{request.path}:{get_language()}:{generation}"
