@@ -93,7 +93,8 @@ MIDDLEWARE = [
     # After messages: an ended session leaves a note on the sign-in page.
     "needlecare.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once (needlecare/web/csp.py).
+    "needlecare.web.csp.ConstantPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Bad bodies get a clear 413/400 before any check reads them; inside CSP and X-Frame-Options
     # so those pages carry the security headers too (needlecare/web/middleware_limits.py).
@@ -104,6 +105,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "needlecare.urls"
+# Django's, skipping the template of an empty error list (needlecare/web/form_renderer.py).
+FORM_RENDERER = "needlecare.web.form_renderer.FormRenderer"
 WSGI_APPLICATION = "needlecare.wsgi.application"
 
 TEMPLATES = [

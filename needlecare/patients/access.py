@@ -40,10 +40,25 @@ def access_patient(user: User, patient_id: int, *, roles: Iterable[str] = ANY_SI
     return patient
 
 
+OWN = "_needlecare_own_patient"
+
+
+def own_patient(user: User) -> Patient | None:
+    """A signed-in patient's own record, with what its pages show: found once per user object
+    (each request loads its own user), so the page's language and the page share one query.
+    """
+    if not (user.is_authenticated and user.is_patient):
+        return None
+    if OWN not in user.__dict__:
+        user.__dict__[OWN] = _with_record().filter(user=user).first()
+    found: Patient | None = user.__dict__[OWN]
+    return found
+
+
 def access_own_patient(user: User) -> Patient:
     """The signed-in patient's own record, else not found."""
-    if user.is_authenticated and user.is_patient:  # theirs by its link: one query
-        found = _with_record().filter(user=user).first()
+    if user.is_authenticated and user.is_patient:  # theirs by its link: one query a request
+        found = own_patient(user)
         if found is None:
             raise Http404("No patient record is linked to this account.")
         return found

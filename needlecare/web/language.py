@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from needlecare.accounts.access import public
+from needlecare.patients.access import own_patient
 from needlecare.patients.selectors import patient_of
 from needlecare.patients.services import patient_language_set
 
@@ -35,7 +36,7 @@ def language_for(request: HttpRequest) -> str:
     if chosen in CODES:
         return chosen
     if user is not None and user.is_authenticated:
-        patient = patient_of(user)
+        patient = own_patient(user)
         if patient is not None and patient.preferred_language in CODES:
             return patient.preferred_language
     return translation.get_language_from_request(request)

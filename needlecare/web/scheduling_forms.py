@@ -252,9 +252,12 @@ class WaitlistForm(forms.Form):
         self.today = today
         field = self.fields["type"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = types.select_related("clinic")
+        field.queryset = types.select_related("clinic")  # what a choice is checked against
+        # One query for the options and the clinic's first, instead of one per use.
+        offered = list(field.queryset)
+        field.choices = [(field.prepare_value(t), field.label_from_instance(t)) for t in offered]
         if clinic is not None:
-            field.initial = types.filter(clinic=clinic).first()
+            field.initial = next((t for t in offered if t.clinic_id == clinic.pk), None)
         self.fields["first_day"].initial = today
         self.fields["last_day"].initial = today + dt.timedelta(days=14)
         if regions:
