@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -109,8 +110,31 @@ def _keep(row: IdempotencyKey, response: HttpResponseBase) -> None:
         row.delete()
 
 
-def _forget_expired() -> None:
-    IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+class _Expired:
+    """Keys past KEPT_FOR are deleted after a POST at most every PURGE_EVERY seconds in each
+    process, not after every one: the sweep is a write transaction of its own (on SQLite it
+    takes the write lock again). An expired key never answers in the meantime (`_answer` reads
+    only fresh ones, and a reused key's old row goes first), so only the table's size waits.
+    """
+
+    PURGE_EVERY = 300.0
+
+    def __init__(self) -> None:
+        self.next_at = 0.0
+
+    def forget(self) -> int:
+        """Delete expired keys when a sweep is due; how many went."""
+        now = time.monotonic()
+        if now < self.next_at:
+            return 0
+        self.next_at = now + self.PURGE_EVERY
+        deleted, _ = IdempotencyKey.objects.filter(
+            created_at__lt=timezone.now() - KEPT_FOR
+        ).delete()
+        return deleted
+
+
+expired = _Expired()
 
 
 def idempotent(run: Run) -> Run:
@@ -149,7 +173,7 @@ def idempotent(run: Run) -> Run:
                 f"A request with this {HEADER} is still being handled; try again shortly.",
                 "idempotency.in_progress",
             )
-        _forget_expired()
+        expired.forget()
         return response
 
     return wrapper

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from needlecare.idempotency.keys import expired
 from needlecare.idempotency.models import IdempotencyKey
 from needlecare.scheduling.models import Appointment
 
@@ -93,6 +94,27 @@ def test_a_key_older_than_a_day_is_forgotten(client, schedule):
     later = post(client, booking(schedule, hour=10), key="old")
     assert later.status_code == 201
     assert "Idempotent-Replayed" not in later
+    assert Appointment.objects.count() == 2
+
+
+def _stale(scope):
+    row = IdempotencyKey.objects.create(scope=scope, key="stale", fingerprint="x", status=201)
+    IdempotencyKey.objects.filter(pk=row.pk).update(
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+    )
+
+
+def test_expired_keys_are_swept_after_a_post_when_a_sweep_is_due(client, schedule, monkeypatch):
+    schedule.screen()
+    client.force_login(schedule.practice.patient.user)
+    monkeypatch.setattr(expired, "next_at", 0.0)  # a sweep is due
+    _stale("user:999")
+    assert post(client, booking(schedule), key="first").status_code == 201
+    assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"first"}
+    # Within PURGE_EVERY of that sweep the next POST leaves expired keys for the next one...
+    _stale("user:998")
+    assert post(client, booking(schedule, hour=10), key="second").status_code == 201
+    assert IdempotencyKey.objects.filter(key="stale").count() == 1
     assert Appointment.objects.count() == 2
 
 
