@@ -2,8 +2,9 @@
 until they change.
 
 A database trigger bumps `PublicGeneration` on every change to those tables (migration
-clinics/0005), so a process reads one small row per request and rebuilds what it keeps only
-when the count has moved: no stale opening hours, on any number of processes or machines.
+clinics/0005), so a process reads one small row per request (or, a server on PostgreSQL, hears
+the count: clinics/public_listen.py) and rebuilds what it keeps only when the count has moved:
+no stale opening hours, on any number of processes or machines.
 """
 
 from collections.abc import Callable
@@ -11,6 +12,8 @@ from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db import connection
+
+from needlecare.clinics.public_listen import listener
 
 T = TypeVar("T")
 PAGE_SECONDS = 24 * 60 * 60  # how long a kept public page lives at most in a process
@@ -20,7 +23,11 @@ _kept: dict[str, tuple[int, Any]] = {}
 
 def public_generation() -> int | None:
     """The change count of the public clinic data; None if the counter row is missing (a
-    flushed test database), when nothing may be kept."""
+    flushed test database), when nothing may be kept. A server on PostgreSQL hears it
+    (clinics/public_listen.py); anywhere else it is read."""
+    heard = listener.count()
+    if heard is not None:
+        return heard
     with connection.cursor() as cursor:
         cursor.execute("SELECT generation FROM clinics_publicgeneration WHERE id = 1")
         row = cursor.fetchone()

@@ -7,8 +7,11 @@ session or a message, and query strings are served the page rendered as usual.""
 import datetime as dt
 import json
 import re
+import time
 import urllib.request
+from collections.abc import Callable
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
@@ -118,14 +121,38 @@ def test_a_running_server_shows_a_change_made_by_another_process(
             "from needlecare.clinics.models import Clinic\n"
             "Clinic.objects.filter(slug='foxboro').update(name='{}')\n"
         )
+        assert _listening(server_environment) == ("DATABASE_URL" in server_environment.env)
         server_environment.run_ok("shell", "-c", rename.format("Foxboro Patriot Place"))
         try:
-            assert "Foxboro Patriot Place" in fetch("/")
+            # On PostgreSQL the server hears of it a moment after the commit (LISTEN).
+            assert _soon(lambda: "Foxboro Patriot Place" in fetch("/"))
             names = [c["name"] for c in json.loads(fetch("/api/clinics/"))]
             assert "Foxboro Patriot Place" in names
         finally:
             server_environment.run_ok("shell", "-c", rename.format("Foxboro"))
-        assert "Foxboro Patriot Place" not in fetch("/")
+        assert _soon(lambda: "Foxboro Patriot Place" not in fetch("/"))
+
+
+def _soon(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _listening(server_environment: ServerEnvironment) -> bool:
+    """Whether the server holds a LISTEN connection (PostgreSQL only) to its database."""
+    url = server_environment.env.get("DATABASE_URL")
+    if not url:
+        return False
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = 'needlecare public listener'"
+        ).fetchone()
+    return bool(row and row[0])
 
 
 def test_nothing_is_kept_without_a_count(practice) -> None:

@@ -34,6 +34,7 @@ from django.db import connections
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import NoMoreData, ParseException
 
+from needlecare.clinics.public_listen import listen_for_public_changes
 from needlecare.web.proxy import trusted_proxies
 from needlecare.web.serving import limit_queries, request_timeout, warm_up
 
@@ -217,6 +218,7 @@ class Command(BaseCommand):
         application = BodyLimit(get_wsgi_application(), body_limit())
         limit_queries(timeout)
         warm_up()
+        listen_for_public_changes()
         # Answer as "needlecare", as before, rather than naming the server software.
         gunicorn.http.wsgi.SERVER = "needlecare"
         shown = f"[{host}]" if ":" in host else host
