@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from needlecare.accounts.access import public
 from needlecare.patients.access import own_patient
@@ -60,11 +60,18 @@ class LanguageMiddleware:
 
 
 @public
-@require_POST
+@require_http_methods(["GET", "POST"])
 def choose(request: HttpRequest) -> HttpResponse:
-    """The language switcher: remembered for the browser session, and on a patient's record."""
-    language = request.POST.get("language", "")
-    target = request.POST.get("next", "/")
+    """The language switcher, remembered for the browser session.
+
+    A visitor who is not signed in sends it as a GET (a form with no CSRF token, so the public
+    pages carry none and can be kept whole). A signed-in patient sends a POST, checked against
+    CSRF, and only that also keeps the choice on their record, which their messages and letters
+    follow: a GET only ever sets the browser's cookie.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    language = data.get("language", "")
+    target = data.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -79,8 +86,9 @@ def choose(request: HttpRequest) -> HttpResponse:
         httponly=True,
         samesite="Lax",
     )
-    if request.user.is_authenticated and request.user.is_patient:
-        patient = patient_of(request.user)
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and user.is_patient:
+        patient = patient_of(user)
         if patient is not None:
-            patient_language_set(patient=patient, language=language, by=request.user)
+            patient_language_set(patient=patient, language=language, by=user)
     return response

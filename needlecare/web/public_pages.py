@@ -1,25 +1,23 @@
 """The public pages (home, the checklist, how to book) kept whole, per process, for visitors
 who are not signed in: the same HTML for everyone until a clinic or its hours change.
 
-Only what differs per visitor is put back into a kept page on each request: the CSRF token of
-the language switcher (a fresh one, as Django would render it). A visitor with a session or a
-message waiting, a signed-in user and a query string get the page rendered as usual.
+Nothing in them differs per visitor: their one form, the language switcher, is a GET for a
+visitor who is not signed in, so they carry no CSRF token. A page that does carry one is never
+kept (a token is the visitor's own). A visitor with a session or a message waiting, a
+signed-in user and a query string get the page rendered as usual.
 """
 
-import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from needlecare.clinics.public import PAGE_SECONDS, public_generation
 
 View = Callable[[HttpRequest], HttpResponse]
-CSRF_MARK = "\x00csrf\x00"  # never in a rendered page: the middleware refuses NUL characters
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+CSRF_FIELD = 'name="csrfmiddlewaretoken"'
 
 
 def _keepable(request: HttpRequest) -> bool:
@@ -46,15 +44,12 @@ def kept_for_visitors(view: View) -> View:
         key = f"page:{request.path}:{get_language()}:{generation}"
         held = store.get(key)
         if held is not None:
-            return HttpResponse(held.replace(CSRF_MARK, get_token(request)))
+            return HttpResponse(held)
         response = view(request)
         if response.status_code == 200 and not response.cookies:
             html = response.content.decode()
-            tokens = set(TOKEN.findall(html))
-            if len(tokens) <= 1:
-                store.set(
-                    key, html.replace(tokens.pop(), CSRF_MARK) if tokens else html, PAGE_SECONDS
-                )
+            if CSRF_FIELD not in html:
+                store.set(key, html, PAGE_SECONDS)
         return response
 
     return wrapper

@@ -25,8 +25,9 @@ PUBLIC = {
     "/admin/login/",
 }
 # Public, but only for POST (GET answers 405).
-# (/language/: the language switcher, which keeps the choice in a cookie.)
-PUBLIC_POST_ONLY = {"/accounts/logout/", "/api/screening/evaluate", "/language/"}
+PUBLIC_POST_ONLY = {"/accounts/logout/", "/api/screening/evaluate"}
+# Public, and back to a page: the language switcher (a visitor's choice is only a cookie).
+PUBLIC_BACK = {"/language/"}
 # Public to whoever holds a link we sent (signed, single-purpose, expiring): anyone else gets a
 # page saying the link cannot be used.
 PUBLIC_WITH_TOKEN = {
@@ -84,6 +85,10 @@ def test_anonymous_requests_are_refused_unless_public(client, practice, path):
         return
     if path in PUBLIC_POST_ONLY:
         assert response.status_code == 405
+        return
+    if path in PUBLIC_BACK:
+        assert response.redirect_chain == [("/", 302)], path
+        assert response.status_code == 200
         return
     if path in PUBLIC_WITH_TOKEN:
         assert not response.redirect_chain, path

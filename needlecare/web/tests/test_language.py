@@ -24,17 +24,20 @@ def lang_of(response) -> str:
 
 
 def test_the_switcher_is_on_public_pages_and_changes_the_language(practice) -> None:
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     page = client.get("/")
     assert lang_of(page) == "en"
-    assert 'name="language"' in page.content.decode()
-    answer = client.post("/language/", {"language": "es", "next": "/check/"})
+    html = page.content.decode()
+    # A visitor's switcher is a GET: the public page carries no CSRF token and sets no cookie.
+    assert 'class="language-switcher" method="get"' in html and 'name="language"' in html
+    assert "csrfmiddlewaretoken" not in html and "csrftoken" not in page.cookies
+    answer = client.get("/language/", {"language": "es", "next": "/check/"})
     assert (answer.status_code, answer["Location"]) == (302, "/check/")
     again = client.get("/check/")
     assert lang_of(again) == "es"
     assert "Saltar al contenido principal" in again.content.decode()
     assert again["Content-Language"] == "es"
-    client.post("/language/", {"language": "pt-br", "next": "/"})
+    client.get("/language/", {"language": "pt-br", "next": "/"})
     assert lang_of(client.get("/")) == "pt-br"
 
 
@@ -53,6 +56,20 @@ def test_a_patients_choice_is_kept_on_their_record_and_follows_them(practice) ->
     assert AuditEvent.objects.filter(action="patient.language_set").count() == 1
     elsewhere = signed_in(patient.user)  # another browser: no cookie, the record decides
     assert lang_of(elsewhere.get("/me/")) == "es"
+    assert 'class="language-switcher" method="post"' in elsewhere.get("/me/").content.decode()
+
+
+def test_a_get_only_sets_the_browsers_cookie_never_the_record(practice) -> None:
+    # A link from anywhere can switch what this browser shows, but not what the patient's
+    # messages and letters follow: that takes the POST, which CSRF protects.
+    patient = practice.patient
+    client = signed_in(patient.user)
+    answer = client.get("/language/", {"language": "pt-br", "next": "/me/"})
+    assert answer.status_code == 302 and answer.cookies["django_language"].value == "pt-br"
+    patient.refresh_from_db()
+    assert patient.preferred_language != "pt-br"
+    assert not AuditEvent.objects.filter(action="patient.language_set").exists()
+    assert lang_of(client.get("/me/")) == "pt-br"
 
 
 def test_staff_pages_stay_english_and_offer_no_switcher(practice) -> None:
@@ -68,7 +85,8 @@ def test_a_bad_choice_or_an_outside_next_changes_nothing(practice) -> None:
     answer = client.post("/language/", {"language": "xx", "next": "https://evil.example/"})
     assert (answer.status_code, answer["Location"]) == (302, "/")
     assert "django_language" not in answer.cookies
-    assert Client().get("/language/").status_code == 405
+    bare = Client().get("/language/")
+    assert (bare.status_code, bare["Location"], bare.cookies) == (302, "/", {})
 
 
 @pytest.mark.parametrize("language", ["es", "pt_BR"])
