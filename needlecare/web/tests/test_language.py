@@ -33,6 +33,7 @@ def test_the_switcher_is_on_public_pages_and_changes_the_language(practice) -> N
     assert "csrfmiddlewaretoken" not in html and "csrftoken" not in page.cookies
     answer = client.get("/language/", {"language": "es", "next": "/check/"})
     assert (answer.status_code, answer["Location"]) == (302, "/check/")
+    assert "no-store" in answer["Cache-Control"]
     again = client.get("/check/")
     assert lang_of(again) == "es"
     assert "Saltar al contenido principal" in again.content.decode()
