@@ -12,8 +12,9 @@ loads the demo practice and collects the static files, then starts, with product
 - `needlecare serve --workers N --threads 8` and `benchmarks/bare_app.py --workers N
   --threads 8` (the same gunicorn settings, access log included), for N = 1 and 2;
 - the client is wrk (Debian's `wrk`; installed with apt-get when missing): one thread, 8
-  keep-alive connections, S seconds a run, the runs taking turns R times (median kept), so a
-  busy machine slows them alike.
+  keep-alive connections, S seconds a run, the runs taking turns R times (default 5), so a
+  busy machine slows them alike; requests/s are the median of the rounds, and each ratio the
+  median of the rounds' own ratios (printed with their range).
 
 It prints requests/s for the bare app's `/clinics/`, needlecare's `/api/clinics/` and `/`, the
 ratios to the bare app, the two-worker speed-up, and the p99 of three signed-in pages (a
@@ -85,6 +86,8 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
                 f"api_ratio_{workers}",
             ),
             (f"ratio / : bare, {workers} worker(s) (goal >= 0.5)", f"home_ratio_{workers}"),
+            ("  the rounds' ratios, /api/clinics/", f"api_ratio_{workers}_range"),
+            ("  the rounds' ratios, /", f"home_ratio_{workers}_range"),
         ]
     rows += [
         ("/api/clinics/ 2 workers : 1 worker (goal >= 1.6)", "api_speedup"),
@@ -112,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -227,8 +230,12 @@ def child(seconds: int, rounds: int, out: Path) -> None:
                     runs[name].append(wrk(ports[name], path, seconds)["rps"])
             for name, values in runs.items():
                 result[f"{name}_{workers}"] = statistics.median(values)
-            result[f"api_ratio_{workers}"] = result[f"api_{workers}"] / result[f"bare_{workers}"]
-            result[f"home_ratio_{workers}"] = result[f"home_{workers}"] / result[f"bare_{workers}"]
+            # Each round's ratio is taken from runs a few seconds apart, so a slow spell of the
+            # machine slows both sides of it; the median of the rounds' ratios is reported.
+            for name in ("api", "home"):
+                ratios = [n / b for n, b in zip(runs[name], runs["bare"], strict=True)]
+                result[f"{name}_ratio_{workers}"] = statistics.median(ratios)
+                result[f"{name}_ratio_{workers}_range"] = f"{min(ratios):.2f}-{max(ratios):.2f}"
             if workers == 2:
                 result.update(_signed_in(nc_port, pages, seconds))
                 result["worker_rss_mb"] = _rss_mb(nc_server)
