@@ -18,6 +18,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_CLUSTER = ROOT / "scripts" / "pg-cluster"
+# Production settings for a benchmark child: debug off, plain HTTP on this machine; `testserver`
+# for Django's test client (benchmarks/pages.py), 127.0.0.1 for a served app (benchmarks/http.py).
+PRODUCTION_ENV = {
+    "NEEDLECARE_ENV": "production",
+    "NEEDLECARE_SECRET_KEY": "benchmark-only-" + "x" * 40,
+    "NEEDLECARE_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "NEEDLECARE_SSL_REDIRECT": "0",
+}
 
 
 def run_child(script: str, database: str, env: dict[str, str], argv: list[str]) -> Any:

@@ -50,12 +50,6 @@ from availability import load
 
 HERE = Path(__file__).resolve().parent
 URLS = {"bare": "/clinics/", "api": "/api/clinics/", "home": "/"}
-ENV = {
-    "NEEDLECARE_ENV": "production",
-    "NEEDLECARE_SECRET_KEY": "benchmark-only-" + "x" * 40,
-    "NEEDLECARE_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "NEEDLECARE_SSL_REDIRECT": "0",
-}
 
 
 # --- parent -------------------------------------------------------------------------------------
@@ -126,9 +120,9 @@ def main() -> None:
     argv = ["--seconds", str(args.seconds), "--rounds", str(args.rounds)]
     results: dict[str, dict[str, Any]] = {}
     if args.database in ("sqlite", "both"):
-        results["SQLite"] = harness.run_sqlite(__file__, argv, env=ENV)
+        results["SQLite"] = harness.run_sqlite(__file__, argv, env=harness.PRODUCTION_ENV)
     if args.database in ("postgresql", "both"):
-        results["PostgreSQL"] = harness.run_postgresql(__file__, argv, env=ENV)
+        results["PostgreSQL"] = harness.run_postgresql(__file__, argv, env=harness.PRODUCTION_ENV)
     summary(results)
 
 

@@ -27,13 +27,6 @@ from typing import Any
 
 import harness
 
-ENV = {
-    "NEEDLECARE_ENV": "production",
-    "NEEDLECARE_SECRET_KEY": "benchmark-only-" + "x" * 40,
-    "NEEDLECARE_ALLOWED_HOSTS": "testserver,127.0.0.1",
-    "NEEDLECARE_SSL_REDIRECT": "0",
-}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -48,9 +41,9 @@ def main() -> None:
     argv = ["--requests", str(args.requests)]
     results: dict[str, dict[str, Any]] = {}
     if args.database in ("sqlite", "both"):
-        results["SQLite"] = harness.run_sqlite(__file__, argv, env=ENV)
+        results["SQLite"] = harness.run_sqlite(__file__, argv, env=harness.PRODUCTION_ENV)
     if args.database in ("postgresql", "both"):
-        results["PostgreSQL"] = harness.run_postgresql(__file__, argv, env=ENV)
+        results["PostgreSQL"] = harness.run_postgresql(__file__, argv, env=harness.PRODUCTION_ENV)
     print()
     for line in harness.machine_lines():
         print(line)

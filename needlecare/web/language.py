@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from needlecare.accounts.access import public
 from needlecare.patients.access import own_patient
-from needlecare.patients.selectors import patient_of
 from needlecare.patients.services import patient_language_set
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -89,7 +88,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     )
     user = request.user
     if request.method == "POST" and user.is_authenticated and user.is_patient:
-        patient = patient_of(user)
+        patient = own_patient(user)
         if patient is not None:
             patient_language_set(patient=patient, language=language, by=user)
     return response
